@@ -1,0 +1,448 @@
+/**
+ * Client code: reads a JS/TS module into `JsFacts`: its imports and exports, top-level consts,
+ * axios instances and defaults, and every axios/fetch/WebSocket/EventSource call with its URL
+ * as an `Expr`. Local `const`s are followed through a scope chain; parameters, `let`s and
+ * destructured names are opaque.
+ */
+import type { CallFact, Callee, DefaultsFact, Expr, ExportFact, ImportFact, InstanceFact, JsFacts } from "../model/facts";
+import type { Range } from "../model/range";
+import { buildCondition, collectBindingNames, readExpr, stringValue, type Binding, type Scope } from "./js-expr";
+import { readSuppressions } from "./suppressions";
+import { childrenOf, field, rangeOf, type Node, type Tree } from "./tree-sitter";
+
+/** Words without which a file holds no client call site. */
+export const CLIENT_TRIGGERS = ["axios", "fetch", "WebSocket", "EventSource"];
+
+const AXIOS_METHODS: Record<string, { method: string | undefined; config: number }> = {
+  get: { method: "GET", config: 1 },
+  delete: { method: "DELETE", config: 1 },
+  head: { method: "HEAD", config: 1 },
+  options: { method: "OPTIONS", config: 1 },
+  post: { method: "POST", config: 2 },
+  put: { method: "PUT", config: 2 },
+  patch: { method: "PATCH", config: 2 },
+  postForm: { method: "POST", config: 2 },
+  putForm: { method: "PUT", config: 2 },
+  patchForm: { method: "PATCH", config: 2 },
+  request: { method: undefined, config: 0 },
+};
+
+const NODE_BUILTINS = new Set([
+  "fs", "path", "os", "child_process", "http", "https", "net", "tls", "crypto", "stream", "zlib",
+  "worker_threads", "cluster", "dgram", "dns", "readline", "vm", "module", "process", "util", "fs/promises",
+]);
+const TOOLING = /^(node:|express$|fastify$|koa$|@hapi\/|http-proxy|@nestjs\/|hono\/node|vitest$|jest$|@jest\/|@testing-library\/|@playwright\/test$|playwright$|cypress$|msw$|msw\/|nock$|supertest$|@storybook\/|vite$|@vitejs\/)/;
+
+class ScopeChain implements Scope {
+  constructor(private readonly names: Map<string, Binding>, private readonly parent?: Scope) {}
+  lookup(name: string): Binding | undefined {
+    return this.names.get(name) ?? this.parent?.lookup(name);
+  }
+  set(name: string, binding: Binding): void {
+    this.names.set(name, binding);
+  }
+}
+
+/** Reads the facts of one module from its syntax tree. */
+export function readClientModule(tree: Tree, text: string): JsFacts {
+  const root = tree.rootNode;
+  const facts: JsFacts = {
+    kind: "js",
+    imports: [],
+    exports: [],
+    consts: {},
+    instances: [],
+    defaults: [],
+    calls: [],
+    devOnly: [],
+    nodeOrTooling: false,
+    syntaxError: root.hasError,
+    defaultExport: undefined,
+    commonjsExport: undefined,
+    suppressions: readSuppressions(text, "js"),
+  };
+  const top = new ScopeChain(new Map());
+  const axiosNames = new Set<string>();
+  const statements = childrenOf(root);
+
+  // Pass 1: the module's own names, so references to them stay `ref`s wherever they appear.
+  for (const stmt of statements) {
+    const decl = stmt.type === "export_statement" ? field(stmt, "declaration") ?? stmt : stmt;
+    if (decl.type === "import_statement") readImport(decl, facts.imports);
+    else if (decl.type === "lexical_declaration" || decl.type === "variable_declaration") {
+      for (const d of childrenOf(decl)) {
+        if (d.type !== "variable_declarator") continue;
+        const name = field(d, "name");
+        if (!name) continue;
+        const names = new Set<string>();
+        collectBindingNames(name, names);
+        const required = requireSource(field(d, "value"));
+        if (required !== undefined) {
+          if (name.type === "identifier") facts.imports.push({ local: name.text, imported: "default", source: required });
+          else for (const n of names) facts.imports.push({ local: n, imported: n, source: required });
+        }
+        for (const n of names) top.set(n, { kind: "top" });
+      }
+    } else if ((decl.type === "function_declaration" || decl.type === "class_declaration") && field(decl, "name")) {
+      top.set(field(decl, "name")!.text, { kind: "top" });
+    }
+  }
+  for (const imp of facts.imports) {
+    top.set(imp.local, { kind: "top" });
+    if (imp.source === "axios" && (imp.imported === "default" || imp.imported === "*")) axiosNames.add(imp.local);
+    if (NODE_BUILTINS.has(imp.source) || TOOLING.test(imp.source)) facts.nodeOrTooling = true;
+  }
+
+  // Pass 2: top-level values and exports.
+  for (const stmt of statements) readTopLevel(stmt, top, facts);
+
+  // Pass 3: every call, instance and dev-only branch, anywhere in the module.
+  const walker = new CallWalker(facts, axiosNames);
+  for (const stmt of statements) walker.visit(stmt, top, true);
+  return facts;
+}
+
+function requireSource(value: Node | undefined): string | undefined {
+  if (value?.type !== "call_expression" || field(value, "function")?.text !== "require") return undefined;
+  const arg = childrenOf(field(value, "arguments")!)[0];
+  return arg?.type === "string" ? stringValue(arg) : undefined;
+}
+
+function readImport(stmt: Node, into: ImportFact[]): void {
+  const sourceNode = field(stmt, "source");
+  if (!sourceNode) return;
+  const source = stringValue(sourceNode);
+  const clause = childrenOf(stmt).find((c) => c.type === "import_clause");
+  if (!clause) return;
+  for (const part of childrenOf(clause)) {
+    if (part.type === "identifier") into.push({ local: part.text, imported: "default", source });
+    else if (part.type === "namespace_import") {
+      const id = childrenOf(part).find((c) => c.type === "identifier");
+      if (id) into.push({ local: id.text, imported: "*", source });
+    } else if (part.type === "named_imports") {
+      for (const spec of childrenOf(part)) {
+        if (spec.type !== "import_specifier") continue;
+        const name = field(spec, "name");
+        const alias = field(spec, "alias");
+        if (name) into.push({ local: (alias ?? name).text, imported: name.type === "string" ? stringValue(name) : name.text, source });
+      }
+    }
+  }
+}
+
+function readTopLevel(stmt: Node, top: Scope, facts: JsFacts): void {
+  if (stmt.type === "export_statement") {
+    const decl = field(stmt, "declaration");
+    const value = field(stmt, "value");
+    const source = field(stmt, "source");
+    if (decl) {
+      readDeclaration(decl, top, facts);
+      for (const name of declaredNames(decl)) facts.exports.push({ exported: name, local: name });
+      return;
+    }
+    if (value) {
+      facts.defaultExport = readExpr(value, top);
+      if (value.type === "identifier") facts.exports.push({ exported: "default", local: value.text });
+      return;
+    }
+    const clause = childrenOf(stmt).find((c) => c.type === "export_clause");
+    if (!clause) {
+      // `export default function f() {}` / `export default class` land here as declarations.
+      const def = childrenOf(stmt).find((c) => c.type.includes("function") || c.type.includes("class"));
+      if (def) facts.defaultExport = readExpr(def, top);
+      return;
+    }
+    for (const spec of childrenOf(clause)) {
+      if (spec.type !== "export_specifier") continue;
+      const name = field(spec, "name");
+      const alias = field(spec, "alias");
+      if (!name) continue;
+      const exported: ExportFact = { exported: (alias ?? name).text };
+      if (source) {
+        exported.source = stringValue(source);
+        exported.imported = name.text;
+      } else exported.local = name.text;
+      facts.exports.push(exported);
+    }
+    return;
+  }
+  if (stmt.type === "lexical_declaration" || stmt.type === "variable_declaration") {
+    readDeclaration(stmt, top, facts);
+    return;
+  }
+  if (stmt.type === "expression_statement") {
+    const expr = childrenOf(stmt)[0];
+    if (expr?.type === "assignment_expression" && field(expr, "left")?.text.replace(/\s/g, "") === "module.exports") {
+      facts.commonjsExport = readExpr(field(expr, "right")!, top);
+    }
+  }
+}
+
+function declaredNames(decl: Node): string[] {
+  if (decl.type === "lexical_declaration" || decl.type === "variable_declaration") {
+    const names = new Set<string>();
+    for (const d of childrenOf(decl)) {
+      const name = d.type === "variable_declarator" ? field(d, "name") : undefined;
+      if (name) collectBindingNames(name, names);
+    }
+    return [...names];
+  }
+  const name = field(decl, "name");
+  return name ? [name.text] : [];
+}
+
+function readDeclaration(decl: Node, top: Scope, facts: JsFacts): void {
+  if (decl.type !== "lexical_declaration" && decl.type !== "variable_declaration") {
+    if (decl.type === "function_declaration" && field(decl, "name")) {
+      facts.consts[field(decl, "name")!.text] = readExpr(decl, top);
+    }
+    return;
+  }
+  if (!decl.text.startsWith("const")) return;
+  for (const d of childrenOf(decl)) {
+    if (d.type !== "variable_declarator") continue;
+    const name = field(d, "name");
+    const value = field(d, "value");
+    if (name?.type === "identifier" && value) facts.consts[name.text] = readExpr(value, top);
+  }
+}
+
+/** Walks the whole module for call sites, instances, defaults and dev-only branches. */
+class CallWalker {
+  constructor(private readonly facts: JsFacts, private readonly axiosNames: Set<string>) {}
+
+  visit(node: Node, scope: ScopeChain, topLevel = false): void {
+    switch (node.type) {
+      case "comment":
+      case "string":
+      case "template_string":
+      case "import_statement":
+        return;
+      case "arrow_function":
+      case "function_expression":
+      case "function_declaration":
+      case "generator_function_declaration":
+      case "function":
+      case "method_definition": {
+        const inner = new ScopeChain(new Map(), scope);
+        const params = field(node, "parameters") ?? field(node, "parameter");
+        if (params) {
+          const names = new Set<string>();
+          collectBindingNames(params, names);
+          for (const n of names) inner.set(n, { kind: "opaque" });
+          this.visitChildren(params, inner);
+        }
+        const body = field(node, "body");
+        if (body) this.visit(body, inner);
+        return;
+      }
+      case "statement_block":
+      case "class_body": {
+        const inner = new ScopeChain(new Map(), scope);
+        this.visitChildren(node, inner);
+        return;
+      }
+      case "lexical_declaration":
+      case "variable_declaration":
+        this.declare(node, scope, topLevel);
+        return;
+      case "if_statement": {
+        const test = field(node, "condition");
+        const condition = test ? buildCondition(test) : "unknown";
+        const consequence = field(node, "consequence");
+        const alternative = field(node, "alternative");
+        if (condition === "dev" && consequence) this.facts.devOnly.push(rangeOf(consequence));
+        if (condition === "prod" && alternative) this.facts.devOnly.push(rangeOf(alternative));
+        break;
+      }
+      case "ternary_expression": {
+        const test = field(node, "condition");
+        const condition = test ? buildCondition(test) : "unknown";
+        const branch = condition === "dev" ? field(node, "consequence") : condition === "prod" ? field(node, "alternative") : undefined;
+        if (branch) this.facts.devOnly.push(rangeOf(branch));
+        break;
+      }
+      case "binary_expression": {
+        const left = field(node, "left");
+        const right = field(node, "right");
+        if (field(node, "operator")?.text === "&&" && left && right && buildCondition(left) === "dev") this.facts.devOnly.push(rangeOf(right));
+        break;
+      }
+      case "call_expression":
+        this.call(node, scope, undefined);
+        break;
+      case "new_expression":
+        this.construct(node, scope);
+        break;
+      case "assignment_expression":
+        this.assign(node, scope);
+        break;
+    }
+    this.visitChildren(node, scope);
+  }
+
+  private visitChildren(node: Node, scope: ScopeChain): void {
+    for (const child of node.namedChildren) if (child) this.visit(child, scope);
+  }
+
+  private declare(decl: Node, scope: ScopeChain, topLevel: boolean): void {
+    const isConst = decl.text.startsWith("const");
+    for (const d of childrenOf(decl)) {
+      if (d.type !== "variable_declarator") continue;
+      const name = field(d, "name");
+      const value = field(d, "value");
+      if (value) {
+        if (value.type === "call_expression") this.call(value, scope, name?.type === "identifier" ? name.text : undefined);
+        else this.visit(value, scope);
+        // the call's own arguments still hold calls (`axios.create({ ... })` rarely does; others may)
+        if (value.type === "call_expression") this.visitChildren(value, scope);
+      }
+      if (!name || topLevel) continue;
+      if (name.type === "identifier" && isConst && value) scope.set(name.text, { kind: "const", expr: readExpr(value, scope) });
+      else {
+        const names = new Set<string>();
+        collectBindingNames(name, names);
+        for (const n of names) scope.set(n, { kind: "opaque" });
+      }
+    }
+  }
+
+  private call(node: Node, scope: Scope, boundTo: string | undefined): void {
+    const fn = field(node, "function");
+    const argsNode = field(node, "arguments");
+    if (!fn || !argsNode || argsNode.type !== "arguments") return;
+    const args = childrenOf(argsNode);
+    const range = rangeOf(node);
+    const fnText = fn.text.replace(/\s+/g, "");
+    if (fnText === "fetch" || fnText === "window.fetch" || fnText === "globalThis.fetch" || fnText === "self.fetch") {
+      this.facts.calls.push(this.request({ kind: "fetch" }, "GET", args[0], args[1], scope, range, "fetch"));
+      return;
+    }
+    if (fn.type === "identifier" && this.axiosNames.has(fn.text)) {
+      // axios(url, config) or axios(config)
+      this.facts.calls.push(this.axiosCall({ kind: "axios" }, args, scope, range));
+      return;
+    }
+    if (fn.type !== "member_expression") {
+      // instance(url) / instance(config) on an instance created in this module
+      if (fn.type === "identifier" && this.facts.instances.some((i) => i.name === fn.text)) {
+        this.facts.calls.push(this.axiosCall({ kind: "instance", name: fn.text }, args, scope, range));
+      }
+      return;
+    }
+    const object = field(fn, "object");
+    const property = field(fn, "property")?.text ?? "";
+    if (!object) return;
+    const isAxios = object.type === "identifier" && this.axiosNames.has(object.text);
+    if (isAxios && property === "create") {
+      this.facts.instances.push(this.instance(args[0], scope, range, boundTo));
+      return;
+    }
+    const spec = AXIOS_METHODS[property];
+    if (!spec) return;
+    let callee: Callee;
+    if (isAxios) callee = { kind: "axios" };
+    else if (object.type === "identifier" && scope.lookup(object.text)?.kind === "top") callee = { kind: "instance", name: object.text };
+    else return;
+    if (spec.method === undefined) {
+      this.facts.calls.push(this.axiosCall(callee, args, scope, range));
+      return;
+    }
+    this.facts.calls.push(this.request(callee, spec.method, args[0], args[spec.config], scope, range, "axios"));
+  }
+
+  private axiosCall(callee: Callee, args: Node[], scope: Scope, range: Range): CallFact {
+    const [first, second] = args;
+    if (first?.type === "object") {
+      const config = readExpr(first, scope);
+      const url = prop(config, "url");
+      const method = prop(config, "method");
+      const call = this.request(callee, "GET", undefined, first, scope, range, "axios");
+      call.url = url;
+      call.urlRange = url?.range ?? range;
+      call.method = method ? (method.kind === "string" ? method.value.toUpperCase() : undefined) : "GET";
+      return call;
+    }
+    return this.request(callee, "GET", first, second, scope, range, "axios");
+  }
+
+  private request(callee: Callee, method: string, urlNode: Node | undefined, configNode: Node | undefined, scope: Scope, range: Range, style: "fetch" | "axios"): CallFact {
+    const url = urlNode ? readExpr(urlNode, scope) : undefined;
+    const call: CallFact = {
+      callee,
+      method,
+      url,
+      urlRange: urlNode ? rangeOf(urlNode) : range,
+      range,
+      credentials: undefined,
+      jsonOnly: false,
+    };
+    const config = configNode ? readExpr(configNode, scope) : undefined;
+    if (config?.kind === "object") {
+      const m = prop(config, "method");
+      if (m) call.method = m.kind === "string" ? m.value.toUpperCase() : undefined;
+      const creds = style === "fetch" ? prop(config, "credentials") : prop(config, "withCredentials");
+      if (creds) call.credentials = creds.kind === "string" ? creds.value === "include" : creds.kind === "literal" ? creds.value === true : undefined;
+      const headers = prop(config, "headers");
+      const accept = headers?.kind === "object" ? headers.props.find((p) => p.key?.toLowerCase() === "accept")?.value : undefined;
+      if (accept?.kind === "string" && /^application\/json\s*$/i.test(accept.value)) call.jsonOnly = true;
+    } else if (config) {
+      call.method = style === "fetch" ? undefined : call.method;
+    }
+    return call;
+  }
+
+  private instance(configNode: Node | undefined, scope: Scope, range: Range, name: string | undefined): InstanceFact {
+    const config = configNode ? readExpr(configNode, scope) : undefined;
+    const baseURL = config?.kind === "object" ? prop(config, "baseURL") : undefined;
+    const creds = config?.kind === "object" ? prop(config, "withCredentials") : undefined;
+    return {
+      name,
+      baseURL: config && config.kind !== "object" ? { kind: "unknown", range: config.range } : baseURL,
+      baseURLRange: baseURL?.range ?? range,
+      withCredentials: creds?.kind === "literal" ? creds.value === true : undefined,
+      range,
+    };
+  }
+
+  private construct(node: Node, scope: Scope): void {
+    const ctor = field(node, "constructor")?.text;
+    const argsNode = field(node, "arguments");
+    if ((ctor !== "WebSocket" && ctor !== "EventSource") || !argsNode) return;
+    const args = childrenOf(argsNode);
+    const range = rangeOf(node);
+    const url = args[0] ? readExpr(args[0], scope) : undefined;
+    let credentials: boolean | undefined;
+    if (ctor === "EventSource" && args[1]) {
+      const init = readExpr(args[1], scope);
+      const creds = init.kind === "object" ? prop(init, "withCredentials") : undefined;
+      credentials = creds?.kind === "literal" ? creds.value === true : undefined;
+    }
+    this.facts.calls.push({
+      callee: { kind: ctor === "WebSocket" ? "websocket" : "eventsource" },
+      method: ctor === "WebSocket" ? "WS" : "GET",
+      url,
+      urlRange: args[0] ? rangeOf(args[0]) : range,
+      range,
+      credentials,
+      jsonOnly: false,
+    });
+  }
+
+  private assign(node: Node, scope: Scope): void {
+    const left = field(node, "left");
+    const right = field(node, "right");
+    if (!left || !right) return;
+    const m = /^([A-Za-z_$][\w$]*)\.defaults\.baseURL$/.exec(left.text.replace(/\s+/g, ""));
+    if (!m) return;
+    const fact: DefaultsFact = { target: this.axiosNames.has(m[1]) ? "axios" : m[1], value: readExpr(right, scope), range: rangeOf(right) };
+    this.facts.defaults.push(fact);
+  }
+}
+
+/** A property of an object `Expr` by key. */
+export function prop(obj: Expr, key: string): Expr | undefined {
+  if (obj.kind !== "object") return undefined;
+  for (let i = obj.props.length - 1; i >= 0; i--) if (obj.props[i].key === key) return obj.props[i].value;
+  return undefined;
+}

@@ -1,0 +1,84 @@
+/**
+ * `missing-proxy-entry`: a root-relative request that no `server.proxy` key of its frontend's
+ * Vite config covers. In `vite` dev it never reaches the backend: a GET gets `index.html` with
+ * status 200, other requests 404, a WebSocket fails (facts.md, Vite dev server).
+ */
+import { proxyFor, routesFor, servedByVite } from "../model/match";
+import type { ClientCall } from "../model/topology";
+import { firstSegment } from "../model/urls";
+import { addProxyEntries, backendOrigin } from "./proxy-entry-edit";
+import { defineRule, type Finding, type Related } from "./rule";
+
+const ID = "missing-proxy-entry";
+
+export const missingProxyEntry = defineRule({
+  id: ID,
+  description: "A root-relative request that no Vite server.proxy key covers never reaches the backend in dev.",
+  defaultSeverity: "warning",
+  fixable: true,
+  check(topology) {
+    const findings = new Map<string, Finding>();
+    for (const call of topology.calls) {
+      const url = call.devUrl;
+      const fe = call.frontend;
+      if (!url || !fe.config || !fe.proxy || fe.proxy.kind !== "known") continue;
+      if (!url.text.startsWith("/") || url.text.startsWith("//")) continue;
+      const segment = firstSegment(url.text);
+      if (!segment || (!url.exact && url.text === segment)) continue;
+      if (proxyFor(fe, url).kind !== "none") continue;
+      if (servedByVite(fe, url, topology.files) !== false) continue;
+
+      const onBase = call.basePath !== undefined && firstSegment(call.basePath) === segment && call.instance;
+      const file = onBase ? call.instance!.file : call.file;
+      const range = onBase ? call.instance!.fact.baseURLRange : call.fact.urlRange;
+      const key = `${file}\u0000${range.start.line}:${range.start.character}`;
+      const existing = findings.get(key);
+      if (existing) {
+        existing.related.push({ file: call.file, range: call.fact.urlRange, message: "a request through this baseURL" });
+        continue;
+      }
+      const backend = topology.pairing.get(fe);
+      const related: Related[] = [
+        { file: fe.configFile!, range: fe.config.anchor, message: `no server.proxy key here covers '${segment}'` },
+      ];
+      if (backend && url.exact) {
+        for (const route of routesFor(backend, url.text).slice(0, 3)) {
+          related.push({ file: route.file, range: route.fact.range, message: `FastAPI serves ${route.methods.join("/")} ${route.path} here` });
+        }
+      }
+      if (onBase) related.push({ file: call.file, range: call.fact.urlRange, message: "a request through this baseURL" });
+      const ws = call.fact.callee.kind === "websocket";
+      const edit = addProxyEntries(fe, [{ key: segment, target: backendOrigin(backend?.port), ws }]);
+      findings.set(key, {
+        rule: ID,
+        file,
+        range,
+        message: message(call, onBase ? call.basePath! : displayPath(url.text, url.exact), segment, fe.configFile!.split("/").pop()!),
+        related,
+        fixes: edit ? [{ title: `Add a '${segment}' proxy entry to ${fe.configFile!.split("/").pop()}`, edits: [edit] }] : [],
+      });
+    }
+    return [...findings.values()];
+  },
+});
+
+function displayPath(text: string, exact: boolean): string {
+  return exact ? text : `${text}…`;
+}
+
+/** What happens to this request in `vite` dev, as facts.md says for its kind and method. */
+function message(call: ClientCall, path: string, segment: string, configName: string): string {
+  const lead = `No server.proxy key in ${configName} covers '${path}', so in \`vite\` dev this request never reaches the backend: `;
+  const kind = call.fact.callee.kind;
+  const method = call.fact.method;
+  let outcome: string;
+  if (kind === "websocket") outcome = "the WebSocket fails to connect.";
+  else if (kind === "eventsource") outcome = "Vite answers the EventSource with 404.";
+  else if (method === "GET" || method === "HEAD") {
+    outcome = call.fact.jsonOnly
+      ? "this GET accepts only JSON, so Vite answers it with 404."
+      : "Vite answers this GET with index.html and status 200, so the code receives HTML where it expects data.";
+  } else if (method) outcome = `Vite answers this ${method} with 404.`;
+  else outcome = "Vite answers a GET with index.html (status 200) and other methods with 404.";
+  return `${lead}${outcome} Add a '${segment}' proxy entry.`;
+}

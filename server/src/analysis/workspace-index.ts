@@ -1,0 +1,249 @@
+/**
+ * The one index of the workspace: every known file, disk text with open documents laid over it,
+ * and the facts of each file that is worth parsing (a Vite config, a `.env*`, a port-giving
+ * command file, or a source file with a trigger word or imported by one that is parsed). Syntax
+ * trees are kept only for open documents, which are reparsed incrementally; trees of other files
+ * are freed as soon as their facts are read. It does no I/O itself: text comes from `read`.
+ */
+import type { FileFacts } from "./model/facts";
+import { resolveJsModule, resolvePyModule, join, dirname } from "./model/paths";
+import type { WorkspaceInput } from "./model/topology";
+import { isEnvFile, readEnvFile } from "./parse/env-file";
+import { PYTHON_TRIGGERS, readPythonModule } from "./parse/fastapi";
+import { CLIENT_TRIGGERS, readClientModule } from "./parse/http-calls";
+import { isPortsFile, readPorts } from "./parse/ports";
+import { grammarFor, type Grammars, type Tree } from "./parse/tree-sitter";
+import { isViteConfig, readViteConfig } from "./parse/vite-config";
+
+/** A change to an open document, as LSP sends it (0-based, UTF-16), already applied to `text`. */
+export interface DocumentEdit {
+  startIndex: number;
+  oldEndIndex: number;
+  newEndIndex: number;
+  startPosition: { row: number; column: number };
+  oldEndPosition: { row: number; column: number };
+  newEndPosition: { row: number; column: number };
+}
+
+interface Entry {
+  /** Facts once read; `null` when the file is not worth parsing; undefined when not read yet. */
+  facts: FileFacts | null | undefined;
+  /** The file was parsed only because another imports it. */
+  onDemand: boolean;
+}
+
+interface Open {
+  text: string;
+  version: number;
+  tree: Tree | undefined;
+}
+
+export class WorkspaceIndex {
+  private readonly entries = new Map<string, Entry>();
+  private readonly open = new Map<string, Open>();
+  private filesView: Set<string> | undefined;
+  private factsView: Map<string, FileFacts> | undefined;
+  /** How many files were parsed since the index was made (for tests and benchmarks). */
+  parseCount = 0;
+
+  constructor(private readonly grammars: Grammars, private readonly read: (path: string) => string | undefined) {}
+
+  /** Replaces the set of known files. */
+  setFiles(paths: Iterable<string>): void {
+    const next = new Set(paths);
+    for (const p of [...this.entries.keys()]) if (!next.has(p) && !this.open.has(p)) this.entries.delete(p);
+    for (const p of next) if (!this.entries.has(p)) this.entries.set(p, { facts: undefined, onDemand: false });
+    this.dirtyViews();
+  }
+
+  /** A file appeared or changed on disk. */
+  changed(path: string): void {
+    if (this.open.has(path)) return; // the open document's text wins
+    this.entries.set(path, { facts: undefined, onDemand: false });
+    this.dirtyViews();
+  }
+
+  removed(path: string): void {
+    if (this.open.has(path)) return;
+    this.entries.delete(path);
+    this.dirtyViews();
+  }
+
+  /** Opens or updates a document; with `edits`, the old tree is edited and reparsed incrementally. */
+  setDocument(path: string, text: string, version: number, edits?: readonly DocumentEdit[]): void {
+    const prev = this.open.get(path);
+    let old: Tree | undefined;
+    if (prev?.tree && edits?.length) {
+      old = prev.tree;
+      for (const e of edits) old.edit(e);
+    } else prev?.tree?.delete();
+    const grammar = grammarFor(path);
+    const tree = grammar ? this.grammars.parse(grammar, text, old) : undefined;
+    if (old && old !== tree) old.delete();
+    this.parseCount++;
+    this.open.set(path, { text, version, tree });
+    this.entries.set(path, { facts: this.factsFrom(path, text, tree), onDemand: false });
+    this.dirtyViews();
+  }
+
+  closeDocument(path: string): void {
+    const doc = this.open.get(path);
+    if (!doc) return;
+    doc.tree?.delete();
+    this.open.delete(path);
+    this.entries.set(path, { facts: undefined, onDemand: false });
+    this.dirtyViews();
+  }
+
+  /** The text of a file: the open document's, or the disk's. */
+  text(path: string): string | undefined {
+    return this.open.get(path)?.text ?? this.read(path);
+  }
+
+  version(path: string): number | undefined {
+    return this.open.get(path)?.version;
+  }
+
+  isOpen(path: string): boolean {
+    return this.open.has(path);
+  }
+
+  files(): ReadonlySet<string> {
+    if (!this.filesView) this.filesView = new Set(this.entries.keys());
+    return this.filesView;
+  }
+
+  /** The model's input: reads what is not read yet, then follows imports to files it needs. */
+  input(): WorkspaceInput {
+    if (this.factsView) return { files: this.files(), facts: this.factsView };
+    const files = this.files();
+    const facts = new Map<string, FileFacts>();
+    const queue: string[] = [];
+    for (const [path, entry] of this.entries) {
+      if (entry.facts === undefined) entry.facts = this.load(path, false);
+      if (entry.facts) {
+        facts.set(path, entry.facts);
+        queue.push(path);
+      }
+    }
+    const aliases = this.aliasesByRoot(facts);
+    while (queue.length) {
+      const path = queue.pop()!;
+      for (const target of this.importsOf(path, facts.get(path)!, files, aliases)) {
+        if (facts.has(target)) continue;
+        const entry = this.entries.get(target);
+        if (!entry) continue;
+        if (entry.facts === null || entry.facts === undefined) {
+          entry.facts = this.load(target, true);
+          entry.onDemand = true;
+        }
+        if (entry.facts) {
+          facts.set(target, entry.facts);
+          queue.push(target);
+        }
+      }
+    }
+    this.factsView = facts;
+    return { files, facts };
+  }
+
+  private dirtyViews(): void {
+    this.filesView = undefined;
+    this.factsView = undefined;
+  }
+
+  private aliasesByRoot(facts: Map<string, FileFacts>): { root: string; aliases: Record<string, string> }[] {
+    const out: { root: string; aliases: Record<string, string> }[] = [];
+    for (const [path, f] of facts) {
+      if (f.kind !== "vite") continue;
+      const root = dirname(path);
+      const aliases: Record<string, string> = {};
+      for (const [k, v] of Object.entries(f.aliases)) aliases[k] = join(root, v);
+      out.push({ root, aliases });
+    }
+    return out.sort((a, b) => b.root.length - a.root.length);
+  }
+
+  private importsOf(path: string, facts: FileFacts, files: ReadonlySet<string>, aliases: { root: string; aliases: Record<string, string> }[]): string[] {
+    const out: string[] = [];
+    if (facts.kind === "js") {
+      const own = aliases.find((a) => a.root === "" || path.startsWith(a.root + "/"))?.aliases ?? {};
+      const sources = new Set([...facts.imports.map((i) => i.source), ...facts.exports.flatMap((e) => (e.source ? [e.source] : []))]);
+      for (const s of sources) {
+        const target = resolveJsModule(path, s, files, own);
+        if (target) out.push(target);
+      }
+    } else if (facts.kind === "python") {
+      for (const imp of facts.imports) {
+        const names = imp.name ? [`${imp.module}${imp.module.endsWith(".") ? "" : "."}${imp.name}`, imp.module] : [imp.module];
+        for (const n of names) {
+          const target = resolvePyModule(path, n, files);
+          if (target) out.push(target);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Reads a file's facts; `needed` parses a source file even without a trigger word. */
+  private load(path: string, needed: boolean): FileFacts | null {
+    const open = this.open.get(path);
+    if (open) return this.factsFrom(path, open.text, open.tree);
+    const kind = fileKind(path);
+    if (!kind) return null;
+    const text = this.read(path);
+    if (text === undefined) return null;
+    if (kind === "env") return readEnvFile(text);
+    if (kind === "ports") return readPorts(text);
+    if (kind === "vite") return this.parseNow(path, text);
+    const triggers = kind === "python" ? PYTHON_TRIGGERS : CLIENT_TRIGGERS;
+    if (!needed && !triggers.some((t) => text.includes(t))) return null;
+    return this.parseNow(path, text);
+  }
+
+  private parseNow(path: string, text: string): FileFacts | null {
+    const grammar = grammarFor(path);
+    if (!grammar) return null;
+    const tree = this.grammars.parse(grammar, text);
+    this.parseCount++;
+    if (!tree) return null;
+    try {
+      return this.factsFrom(path, text, tree);
+    } finally {
+      tree.delete();
+    }
+  }
+
+  private factsFrom(path: string, text: string, tree: Tree | undefined): FileFacts | null {
+    const kind = fileKind(path);
+    if (kind === "env") return readEnvFile(text);
+    if (kind === "ports") return readPorts(text);
+    if (!tree) return null;
+    try {
+      if (kind === "vite") return readViteConfig(tree, text);
+      if (kind === "python") return readPythonModule(tree, text);
+      if (kind === "js") return readClientModule(tree, text);
+    } catch {
+      return null; // a parser bug on one odd file must not take the workspace down
+    }
+    return null;
+  }
+
+  /** Free every tree (WebAssembly memory is not garbage-collected). */
+  dispose(): void {
+    for (const doc of this.open.values()) doc.tree?.delete();
+    this.open.clear();
+  }
+}
+
+type FileKind = "vite" | "python" | "js" | "env" | "ports";
+
+export function fileKind(path: string): FileKind | undefined {
+  if (isViteConfig(path)) return "vite";
+  if (isEnvFile(path)) return "env";
+  if (isPortsFile(path)) return "ports";
+  const grammar = grammarFor(path);
+  if (grammar === "python") return "python";
+  if (grammar) return /\.d\.[mc]?ts$/.test(path) ? undefined : "js";
+  return undefined;
+}

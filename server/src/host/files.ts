@@ -1,0 +1,133 @@
+/**
+ * The files of a workspace folder as the analysis sees them: walked without following links out
+ * of the folder or in circles, skipping dependencies, virtual environments and build output, and
+ * read as text only when small enough and not binary (cli.md, "What it skips").
+ */
+import { closeSync, openSync, readdirSync, readSync, realpathSync, statSync, type Dirent } from "node:fs";
+import { join, relative, sep } from "node:path";
+
+export const MAX_FILE_BYTES = 1024 * 1024;
+
+const SKIP_DIRS = new Set(["node_modules", ".git", ".hg", ".svn", ".venv", "venv", "dist", "build", "out", ".next", "coverage", "__pycache__", ".mypy_cache", ".pytest_cache", ".tox", ".turbo", ".cache", ".vscode-test", ".vscode-e2e", ".nuxt", ".svelte-kit", ".output"]);
+
+/** Whether a folder name is skipped wherever it appears. */
+export function isSkippedDir(name: string): boolean {
+  return SKIP_DIRS.has(name);
+}
+
+/** Whether a workspace-relative path lies in a skipped folder. */
+export function isSkippedPath(rel: string): boolean {
+  const parts = rel.split("/");
+  return parts.slice(0, -1).some((p) => SKIP_DIRS.has(p));
+}
+
+export interface WalkResult {
+  files: string[];
+  /** Notes for `--verbose`: what was skipped and why. */
+  notes: string[];
+}
+
+/**
+ * Lists the workspace-relative paths (with `/`) of every file under `root` worth knowing about.
+ * `exclude` drops further paths (the `files.exclude` / `corsDoctor.files.exclude` globs).
+ */
+export function walk(root: string, exclude: (rel: string) => boolean = () => false): WalkResult {
+  const rootReal = realpathSync(root);
+  const files: string[] = [];
+  const notes: string[] = [];
+  const seen = new Set<string>([rootReal]);
+  const stack: string[] = [rootReal];
+  while (stack.length) {
+    const dir = stack.pop()!;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      notes.push(`skipped ${relPath(rootReal, dir)}: ${(e as Error).message}`);
+      continue;
+    }
+    if (entries.some((e) => e.name === "pyvenv.cfg") && dir !== rootReal) {
+      notes.push(`skipped ${relPath(rootReal, dir)}: a virtual environment`);
+      continue;
+    }
+    for (const entry of entries) {
+      const full = join(dir, entry.name);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      let path = full;
+      if (entry.isSymbolicLink()) {
+        try {
+          path = realpathSync(full);
+          const st = statSync(path);
+          isDir = st.isDirectory();
+          isFile = st.isFile();
+        } catch {
+          notes.push(`skipped ${relPath(rootReal, full)}: a broken link`);
+          continue;
+        }
+        if (path !== rootReal && !path.startsWith(rootReal + sep)) {
+          notes.push(`skipped ${relPath(rootReal, full)}: a link out of the folder`);
+          continue;
+        }
+      }
+      const rel = relPath(rootReal, full);
+      if (isDir) {
+        if (SKIP_DIRS.has(entry.name) || exclude(rel + "/")) continue;
+        if (seen.has(path)) continue; // a link loop, or a second way into a folder already walked
+        seen.add(path);
+        stack.push(full);
+      } else if (isFile && !exclude(rel)) {
+        if (entry.isSymbolicLink()) {
+          if (seen.has(path)) continue;
+          seen.add(path);
+        }
+        files.push(rel);
+      }
+    }
+  }
+  files.sort();
+  return { files, notes };
+}
+
+function relPath(root: string, full: string): string {
+  return relative(root, full).split(sep).join("/");
+}
+
+/** A file's text, or undefined when it is too large, binary or unreadable (with the reason in `notes`). */
+export function readText(root: string, rel: string, notes?: string[]): string | undefined {
+  const full = join(root, ...rel.split("/"));
+  let fd: number | undefined;
+  try {
+    const st = statSync(full);
+    if (st.size > MAX_FILE_BYTES) {
+      notes?.push(`skipped ${rel}: larger than 1 MiB`);
+      return undefined;
+    }
+    fd = openSync(full, "r");
+    const buf = Buffer.alloc(st.size);
+    let read = 0;
+    while (read < st.size) {
+      const n = readSync(fd, buf, read, st.size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    const bytes = buf.subarray(0, read);
+    if (bytes.includes(0)) {
+      notes?.push(`skipped ${rel}: not text`);
+      return undefined;
+    }
+    const text = bytes.toString("utf8");
+    // Mostly undecodable bytes: not text (a stray Latin-1 letter is fine).
+    const bad = (text.match(/\uFFFD/g) ?? []).length;
+    if (bad > 8 && bad > text.length / 50) {
+      notes?.push(`skipped ${rel}: not text`);
+      return undefined;
+    }
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  } catch (e) {
+    notes?.push(`skipped ${rel}: ${(e as Error).message}`);
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
