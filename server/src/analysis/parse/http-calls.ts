@@ -308,7 +308,9 @@ class CallWalker {
   }
 
   private call(node: Node, scope: Scope, boundTo: string | undefined): void {
-    const fn = field(node, "function");
+    let fn = field(node, "function");
+    // tree-sitter-typescript reads `await x.get<T>(...)` as a call whose function is `await x.get`
+    if (fn?.type === "await_expression") fn = childrenOf(fn)[0];
     const argsNode = field(node, "arguments");
     if (!fn || !argsNode || argsNode.type !== "arguments") return;
     const args = childrenOf(argsNode);
