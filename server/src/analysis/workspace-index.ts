@@ -59,6 +59,7 @@ export class WorkspaceIndex {
   /** A file appeared or changed on disk. */
   changed(path: string): void {
     if (this.open.has(path)) return; // the open document's text wins
+    if (!this.entries.has(path)) this.filesView = undefined;
     this.entries.set(path, { facts: undefined, onDemand: false });
     this.dirtyViews();
   }
@@ -227,6 +228,16 @@ export class WorkspaceIndex {
       return null; // a parser bug on one odd file must not take the workspace down
     }
     return null;
+  }
+
+  /**
+   * A scratch copy reading text through `read` (for fix-all): it starts from this index's facts
+   * and holds no trees; `changed(path)` rereads a file.
+   */
+  fork(read: (path: string) => string | undefined): WorkspaceIndex {
+    const copy = new WorkspaceIndex(this.grammars, read);
+    for (const [path, entry] of this.entries) copy.entries.set(path, { ...entry });
+    return copy;
   }
 
   /** Free every tree (WebAssembly memory is not garbage-collected). */

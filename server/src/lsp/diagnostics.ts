@@ -1,0 +1,40 @@
+/**
+ * Findings as LSP diagnostics: `source`, `code` = rule id with its docs link, related
+ * information, and the fixes in `data` so the code-action handler is a mapping.
+ */
+import { DiagnosticSeverity, type Diagnostic } from "vscode-languageserver/node";
+import type { Reported } from "../analysis/analyze";
+import { docsUrl } from "../analysis/rules/docs";
+import type { Fix } from "../analysis/rules/rule";
+
+export const SOURCE = "cors-doctor";
+
+/** What a diagnostic carries for its code actions. */
+export interface DiagnosticData {
+  fixes: Fix[];
+  /** The versions of the open documents the fixes were computed against (null: not open). */
+  versions: Record<string, number | null>;
+}
+
+const SEVERITY: Record<Reported["severity"], DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export function toDiagnostic(f: Reported, uriOf: (file: string) => string, versionOf: (file: string) => number | undefined): Diagnostic {
+  const versions: Record<string, number | null> = {};
+  for (const fix of f.fixes) for (const e of fix.edits) versions[e.file] = versionOf(e.file) ?? null;
+  const data: DiagnosticData = { fixes: f.fixes, versions };
+  return {
+    range: f.range,
+    severity: SEVERITY[f.severity],
+    source: SOURCE,
+    code: f.rule,
+    codeDescription: { href: docsUrl(f.rule) },
+    message: f.message,
+    relatedInformation: f.related.map((r) => ({ location: { uri: uriOf(r.file), range: r.range }, message: r.message })),
+    data,
+  };
+}

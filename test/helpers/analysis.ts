@@ -1,0 +1,161 @@
+/**
+ * Test helpers for the analysis: the grammars (loaded once from dist/wasm, so tests run after
+ * `npm run build`), a workspace index over an in-memory map of files or over a folder on disk,
+ * the model and the rules run over it, and a fix applied to in-memory texts the way an editor
+ * applies a `WorkspaceEdit` (0-based lines, UTF-16 columns, edits in one file from last to first).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { analyze, type Reported, type RuleSettings } from "../../server/src/analysis/analyze";
+import { buildTopology } from "../../server/src/analysis/model/build";
+import type { Position, Range } from "../../server/src/analysis/model/range";
+import type { Topology } from "../../server/src/analysis/model/topology";
+import { grammarFor, type Grammars, type GrammarName, type Tree } from "../../server/src/analysis/parse/tree-sitter";
+import type { Fix, TextEdit } from "../../server/src/analysis/rules/rule";
+import { WorkspaceIndex } from "../../server/src/analysis/workspace-index";
+import { loadGrammars } from "../../server/src/host/grammars";
+import { readText, walk } from "../../server/src/host/files";
+
+/** The repository root (this file is test/helpers/analysis.ts). */
+export const ROOT = resolve(__dirname, "..", "..");
+
+/** Workspace-relative path (with `/`) -> text. */
+export type Files = Record<string, string>;
+
+let grammarsPromise: Promise<Grammars> | undefined;
+
+/** The tree-sitter grammars from dist/wasm, loaded once per process. */
+export function grammars(): Promise<Grammars> {
+  const dist = join(ROOT, "dist");
+  if (!existsSync(join(dist, "wasm", "tree-sitter.wasm"))) {
+    throw new Error("dist/wasm is missing: run `npm run build` before the tests");
+  }
+  grammarsPromise ??= loadGrammars(dist);
+  return grammarsPromise;
+}
+
+/** Parses `text` with a grammar, hands the tree to `fn`, and frees the tree. */
+export async function withTree<T>(grammar: GrammarName, text: string, fn: (tree: Tree) => T): Promise<T> {
+  const g = await grammars();
+  const tree = g.parse(grammar, text);
+  if (!tree) throw new Error("tree-sitter returned no tree");
+  try {
+    return fn(tree);
+  } finally {
+    tree.delete();
+  }
+}
+
+/** Whether a source file has a syntax error (undefined for a file that is not JS/TS/Python). */
+export async function hasSyntaxError(path: string, text: string): Promise<boolean | undefined> {
+  const grammar = grammarFor(path);
+  if (!grammar) return undefined;
+  return withTree(grammar, text, (tree) => tree.rootNode.hasError);
+}
+
+export interface Analysis {
+  files: Files;
+  index: WorkspaceIndex;
+  topology: Topology;
+  findings: Reported[];
+}
+
+/** Builds an index over in-memory files, the model, and runs the rules. */
+export async function analyzeFiles(files: Files, settings: RuleSettings = {}, only?: readonly string[]): Promise<Analysis> {
+  const index = new WorkspaceIndex(await grammars(), (p) => (Object.prototype.hasOwnProperty.call(files, p) ? files[p] : undefined));
+  index.setFiles(Object.keys(files));
+  const topology = buildTopology(index.input());
+  const findings = analyze(topology, settings, only);
+  return { files, index, topology, findings };
+}
+
+/** The model only, for tests of `model/`. */
+export async function topologyOf(files: Files): Promise<Topology> {
+  return (await analyzeFiles(files)).topology;
+}
+
+/**
+ * The files of a folder on disk as the CLI sees them (same walk: dependencies, build output and
+ * binary files skipped), minus `skip` (fixture metadata such as `*.fixed` twins).
+ */
+export function readFolder(dir: string, skip: (rel: string) => boolean = () => false): Files {
+  const out: Files = {};
+  for (const rel of walk(dir).files) {
+    if (skip(rel)) continue;
+    const text = readText(dir, rel);
+    if (text !== undefined) out[rel] = text;
+  }
+  return out;
+}
+
+/** Analyzes a folder on disk. */
+export async function analyzeFolder(dir: string, skip?: (rel: string) => boolean): Promise<Analysis> {
+  return analyzeFiles(readFolder(dir, skip));
+}
+
+/** A text file's content, for `.fixed` twins and the like. */
+export function readFixture(...parts: string[]): string {
+  return readFileSync(join(...parts), "utf8");
+}
+
+/** The UTF-16 offset of an LSP position in `text` (lines split on `\n`; a `\r` belongs to its line). */
+export function offsetAt(text: string, pos: Position): number {
+  let offset = 0;
+  for (let line = 0; line < pos.line; line++) {
+    const nl = text.indexOf("\n", offset);
+    if (nl < 0) throw new Error(`line ${pos.line} is past the end of the text (${line + 1} lines)`);
+    offset = nl + 1;
+  }
+  const lineEnd = text.indexOf("\n", offset);
+  const length = (lineEnd < 0 ? text.length : lineEnd) - offset;
+  if (pos.character > length) throw new Error(`character ${pos.character} is past the end of line ${pos.line} (${length} characters)`);
+  return offset + pos.character;
+}
+
+/** The text a range covers. */
+export function textAt(text: string, range: Range): string {
+  return text.slice(offsetAt(text, range.start), offsetAt(text, range.end));
+}
+
+/** Applies edits to one text: sorted from last to first; inserts at one place keep their order. */
+export function applyEdits(text: string, edits: readonly Pick<TextEdit, "range" | "newText">[]): string {
+  const located = edits.map((e, i) => ({ start: offsetAt(text, e.range.start), end: offsetAt(text, e.range.end), newText: e.newText, i }));
+  for (const e of located) if (e.end < e.start) throw new Error(`an edit ends before it starts: ${JSON.stringify(edits[e.i].range)}`);
+  located.sort((a, b) => a.start - b.start || a.end - b.end || a.i - b.i);
+  for (let k = 1; k < located.length; k++) {
+    const prev = located[k - 1];
+    const cur = located[k];
+    if (cur.start < prev.end) throw new Error(`overlapping edits: ${JSON.stringify(edits[prev.i].range)} and ${JSON.stringify(edits[cur.i].range)}`);
+  }
+  let out = text;
+  for (let k = located.length - 1; k >= 0; k--) {
+    const e = located[k];
+    out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+  }
+  return out;
+}
+
+/** A fix applied to a copy of `files`: its edits grouped by file; `create` makes a new file. */
+export function applyFix(files: Files, fix: Fix): Files {
+  const out: Files = { ...files };
+  const byFile = new Map<string, TextEdit[]>();
+  for (const e of fix.edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
+  for (const [file, edits] of byFile) {
+    const exists = Object.prototype.hasOwnProperty.call(files, file);
+    const creates = edits.some((e) => e.create);
+    if (creates && exists) throw new Error(`fix '${fix.title}' creates ${file}, which already exists`);
+    if (!creates && !exists) throw new Error(`fix '${fix.title}' edits ${file}, which does not exist (and is not marked create)`);
+    out[file] = applyEdits(exists ? files[file] : "", edits);
+  }
+  return out;
+}
+
+/** The files a fix touches. */
+export function touchedFiles(fix: Fix): string[] {
+  return [...new Set(fix.edits.map((e) => e.file))];
+}
+
+/** `file:line` (1-based) of a finding, for messages. */
+export function where(f: { file: string; range: Range }): string {
+  return `${f.file}:${f.range.start.line + 1}`;
+}
