@@ -680,11 +680,11 @@ export function generate({ seed = DEFAULT_SEED, force = false, log = console.log
       for (let h = 0; h < rng.int(2, 4); h++) {
         const name = `use${cap(rng.pick(ADJECTIVES))}${cap(plural(feature))}${h}`;
         hooks.push(name);
-        const calls = h === 0 ? "api" : rng.chance(0.12) ? "fetch" : rng.chance(0.04) ? "refetch" : "none";
+        const calls = h === 0 ? "api" : rng.chance(0.3) ? "fetch" : rng.chance(0.04) ? "refetch" : "none";
         files.push([`${dir}/hooks/${name}.ts`, hookFile(rng, feature, name, calls)]);
       }
       const words = ["List", ...rng.shuffle(UI_WORDS.slice(1)).slice(0, rng.int(4, 9))];
-      for (const w of words) files.push([`${dir}/components/${cap(feature)}${w}.tsx`, componentFile(rng, feature, w, rng.chance(0.05))]);
+      for (const w of words) files.push([`${dir}/components/${cap(feature)}${w}.tsx`, componentFile(rng, feature, w, rng.chance(0.16))]);
       for (let l = 0; l < rng.int(1, 3); l++) files.push([`src/lib/${feature}-${l}.ts`, libFile(rng, `${f}_${l}`)]);
       const page = `${cap(feature)}Page`;
       files.push([`src/pages/${page}.tsx`, pageFile(rng, feature, page, hooks[0])]);

@@ -43,6 +43,8 @@ export class WorkspaceIndex {
   private readonly open = new Map<string, Open>();
   private filesView: Set<string> | undefined;
   private factsView: Map<string, FileFacts> | undefined;
+  /** Files whose facts changed since `factsView` was made (the view is patched, not rebuilt). */
+  private readonly dirty = new Set<string>();
   /** How many files were parsed since the index was made (for tests and benchmarks). */
   parseCount = 0;
 
@@ -59,9 +61,10 @@ export class WorkspaceIndex {
   /** A file appeared or changed on disk. */
   changed(path: string): void {
     if (this.open.has(path)) return; // the open document's text wins
-    if (!this.entries.has(path)) this.filesView = undefined;
+    const isNew = !this.entries.has(path);
     this.entries.set(path, { facts: undefined, onDemand: false });
-    this.dirtyViews();
+    if (isNew) this.dirtyViews();
+    else this.dirty.add(path);
   }
 
   removed(path: string): void {
@@ -83,8 +86,10 @@ export class WorkspaceIndex {
     if (old && old !== tree) old.delete();
     this.parseCount++;
     this.open.set(path, { text, version, tree });
+    const isNew = !this.entries.has(path);
     this.entries.set(path, { facts: this.factsFrom(path, text, tree), onDemand: false });
-    this.dirtyViews();
+    if (isNew) this.dirtyViews();
+    else this.dirty.add(path);
   }
 
   closeDocument(path: string): void {
@@ -93,7 +98,7 @@ export class WorkspaceIndex {
     doc.tree?.delete();
     this.open.delete(path);
     this.entries.set(path, { facts: undefined, onDemand: false });
-    this.dirtyViews();
+    this.dirty.add(path);
   }
 
   /** The text of a file: the open document's, or the disk's. */
@@ -116,17 +121,33 @@ export class WorkspaceIndex {
 
   /** The model's input: reads what is not read yet, then follows imports to files it needs. */
   input(): WorkspaceInput {
-    if (this.factsView) return { files: this.files(), facts: this.factsView };
     const files = this.files();
-    const facts = new Map<string, FileFacts>();
     const queue: string[] = [];
-    for (const [path, entry] of this.entries) {
-      if (entry.facts === undefined) entry.facts = this.load(path, false);
-      if (entry.facts) {
-        facts.set(path, entry.facts);
-        queue.push(path);
+    let facts = this.factsView;
+    if (facts && this.dirty.size === 0) return { files, facts };
+    if (facts) {
+      // Patch the view: only the files that changed, and what they newly import.
+      facts = new Map(facts);
+      for (const path of this.dirty) {
+        const entry = this.entries.get(path);
+        // a file another one imports stays parsed even without a trigger word
+        if (entry && entry.facts === undefined) entry.facts = this.load(path, entry.onDemand || facts.has(path));
+        if (entry?.facts) {
+          facts.set(path, entry.facts);
+          queue.push(path);
+        } else facts.delete(path);
+      }
+    } else {
+      facts = new Map<string, FileFacts>();
+      for (const [path, entry] of this.entries) {
+        if (entry.facts === undefined) entry.facts = this.load(path, false);
+        if (entry.facts) {
+          facts.set(path, entry.facts);
+          queue.push(path);
+        }
       }
     }
+    this.dirty.clear();
     const aliases = this.aliasesByRoot(facts);
     while (queue.length) {
       const path = queue.pop()!;
@@ -151,6 +172,7 @@ export class WorkspaceIndex {
   private dirtyViews(): void {
     this.filesView = undefined;
     this.factsView = undefined;
+    this.dirty.clear();
   }
 
   private aliasesByRoot(facts: Map<string, FileFacts>): { root: string; aliases: Record<string, string> }[] {

@@ -86,7 +86,10 @@ export function buildTopology(input: WorkspaceInput): Topology {
   browserFiles.sort((a, b) => (a[0] < b[0] ? -1 : 1));
   for (const [file, facts, fe] of browserFiles) {
     for (const d of facts.defaults) {
-      if (d.target !== "axios") continue;
+      if (d.target !== "axios") {
+        if (facts.instances.some((i) => i.name === d.target)) urlUses.push({ file, frontend: fe, range: d.range, kind: "defaults", values: resolver.values(d.value, file, "prod"), calls: [] });
+        continue;
+      }
       const value = resolver.single(d.value, file, "dev");
       const prev = defaultsBase.get(fe);
       defaultsBase.set(fe, prev === undefined ? value ?? null : prev && value && prev.text === value.text ? prev : null);
@@ -107,8 +110,9 @@ export function buildTopology(input: WorkspaceInput): Topology {
       if (fact.callee.kind === "instance") {
         instance = resolver.instance(file, fact.callee.name);
         if (!instance) continue;
-        if (instance.fact.baseURL) {
-          base = resolver.single(instance.fact.baseURL, instance.file, "dev") ?? { text: "", exact: false };
+        const baseExpr = instance.fact.baseURL ?? instanceDefaults(jsFacts(instance.file), instance.fact.name);
+        if (baseExpr) {
+          base = resolver.single(baseExpr, instance.file, "dev") ?? { text: "", exact: false };
           if (base.exact && !base.sameOrigin && base.text.startsWith("/") && firstSegment(base.text)) basePath = base.text.replace(/\/+$/, "");
         }
       } else if (fact.callee.kind === "axios") {
@@ -170,6 +174,13 @@ export function buildTopology(input: WorkspaceInput): Topology {
     files: input.files,
     js: jsFacts,
   };
+}
+
+/** `api.defaults.baseURL = ...` set on a named instance in its own module. */
+function instanceDefaults(facts: JsFacts | undefined, name: string | undefined): import("./facts").Expr | undefined {
+  if (!facts || !name) return undefined;
+  const set = facts.defaults.filter((d) => d.target === name);
+  return set.length === 1 ? set[0].value : set.length > 1 ? { kind: "unknown", range: set[0].range } : undefined;
 }
 
 function findFrontends(input: WorkspaceInput): Frontend[] {

@@ -84,7 +84,8 @@ export class JsResolver {
     if (!facts || depth > MAX_DEPTH) return undefined;
     const own = facts.instances.find((i) => i.name === name);
     if (own) return { file, fact: own };
-    if (facts.consts[name]) return undefined;
+    const alias = facts.consts[name];
+    if (alias) return alias.kind === "ref" ? this.instance(file, alias.name, depth + 1) : undefined;
     const imp = facts.imports.find((i) => i.local === name);
     if (!imp || imp.imported === "*") return undefined;
     const target = resolveJsModule(file, imp.source, this.ctx.files, this.ctx.aliases(file));

@@ -99,7 +99,14 @@ export function readClientModule(tree: Tree, text: string): JsFacts {
   // Pass 3: every call, instance and dev-only branch, anywhere in the module.
   const walker = new CallWalker(facts, axiosNames);
   for (const stmt of statements) walker.visit(stmt, top, true);
+  // `export default axios.create({...})`: the instance is the module's default export.
+  const def = facts.defaultExport;
+  if (def) for (const inst of facts.instances) if (!inst.name && sameStart(inst.range, def.range)) inst.name = "default";
   return facts;
+}
+
+function sameStart(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character;
 }
 
 function requireSource(value: Node | undefined): string | undefined {
