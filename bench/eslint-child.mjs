@@ -7,7 +7,7 @@
  *
  * Usage:
  *   node bench/eslint-child.mjs cold <eslint-dir> <workspace>
- *       lints apps/**\/*.{ts,tsx}; prints one JSON line {files, messages}
+ *       lints apps/*/src/**\/*.{ts,tsx}; prints one JSON line {files, messages}
  *   node bench/eslint-child.mjs keystroke <eslint-dir> <file> <edits>
  *       re-lints the file's text after each one-character edit; prints {samplesMs}
  */
@@ -29,7 +29,7 @@ const config = [
 
 if (mode === "cold") {
   const eslint = new ESLint({ cwd: target, overrideConfigFile: true, overrideConfig: config, cache: false });
-  const results = await eslint.lintFiles(["apps/**/*.ts", "apps/**/*.tsx"]);
+  const results = await eslint.lintFiles(["apps/*/src/**/*.ts", "apps/*/src/**/*.tsx"]);
   const fatal = results.reduce((n, r) => n + r.fatalErrorCount, 0);
   console.log(JSON.stringify({ files: results.length, messages: results.reduce((n, r) => n + r.messages.length, 0), fatal }));
 } else if (mode === "keystroke") {

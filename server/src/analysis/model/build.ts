@@ -193,19 +193,35 @@ function findFrontends(input: WorkspaceInput): Frontend[] {
     byRoot.set(root, { root, configFile: file, config, port: config.port ?? 5173, proxy: undefined });
   }
   // Vite also runs with no config: a folder with index.html and JS/TS sources beneath it.
-  const sourceDirs = new Set<string>();
-  for (const f of input.files) if (/\.(m?[jt]sx?)$/.test(f)) for (let d = dirname(f); ; d = dirname(d)) {
-    if (sourceDirs.has(d)) break;
-    sourceDirs.add(d);
-    if (d === "") break;
-  }
-  for (const f of input.files) {
-    if (!f.endsWith("index.html") || (f !== "index.html" && !f.endsWith("/index.html"))) continue;
-    const root = dirname(f);
-    if (byRoot.has(root) || /(^|\/)public$/.test(root)) continue;
-    if (sourceDirs.has(root)) byRoot.set(root, { root, configFile: undefined, config: undefined, port: 5173, proxy: { kind: "known", entries: [] } });
+  for (const root of configlessRoots(input.files)) {
+    if (!byRoot.has(root)) byRoot.set(root, { root, configFile: undefined, config: undefined, port: 5173, proxy: { kind: "known", entries: [] } });
   }
   return [...byRoot.values()].sort((a, b) => (a.root < b.root ? -1 : 1));
+}
+
+const configlessCache = new WeakMap<ReadonlySet<string>, string[]>();
+
+/** Folders holding an `index.html` with JS/TS sources beneath (cached per file set: it walks every path). */
+function configlessRoots(files: ReadonlySet<string>): string[] {
+  let roots = configlessCache.get(files);
+  if (roots) return roots;
+  const sourceDirs = new Set<string>();
+  for (const f of files) {
+    if (!/\.(m?[jt]sx?)$/.test(f)) continue;
+    for (let d = dirname(f); ; d = dirname(d)) {
+      if (sourceDirs.has(d)) break;
+      sourceDirs.add(d);
+      if (d === "") break;
+    }
+  }
+  roots = [];
+  for (const f of files) {
+    if (f !== "index.html" && !f.endsWith("/index.html")) continue;
+    const root = dirname(f);
+    if (!/(^|\/)public$/.test(root) && sourceDirs.has(root)) roots.push(root);
+  }
+  configlessCache.set(files, roots);
+  return roots;
 }
 
 function proxyTable(fe: Frontend, resolver: JsResolver): ProxyTable | undefined {

@@ -57,8 +57,21 @@ export function servedByVite(frontend: Frontend, path: UrlValue, files: Readonly
   if (path.exact) return files.has(publicPath) || files.has(rootPath);
   // A partly known path may still name a public file: silent when any public file could match.
   const prefix = join(frontend.root, "public") + "/" + rel;
-  for (const f of files) if (f.startsWith(prefix)) return "maybe";
-  return false;
+  return publicFiles(files, join(frontend.root, "public")).some((f) => f.startsWith(prefix)) ? "maybe" : false;
+}
+
+const publicCache = new WeakMap<ReadonlySet<string>, Map<string, string[]>>();
+
+/** The files under a `public/` folder (cached per file set). */
+function publicFiles(files: ReadonlySet<string>, dir: string): string[] {
+  let byDir = publicCache.get(files);
+  if (!byDir) publicCache.set(files, (byDir = new Map()));
+  let list = byDir.get(dir);
+  if (!list) {
+    list = [...files].filter((f) => f.startsWith(dir + "/"));
+    byDir.set(dir, list);
+  }
+  return list;
 }
 
 function decodeSafe(s: string): string {
