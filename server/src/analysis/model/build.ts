@@ -160,7 +160,7 @@ export function buildTopology(input: WorkspaceInput): Topology {
     const candidates = backends.filter((b) => ports.has(b.port));
     const uniqueApps = new Set(candidates.map((b) => `${b.file}:${b.app}`));
     if (uniqueApps.size === 1) pairing.set(fe, candidates[0]);
-    else if (ports.size === 0 && backends.length === 1) pairing.set(fe, backends[0]);
+    else if (uniqueApps.size === 0 && backends.length === 1) pairing.set(fe, backends[0]);
   }
 
   return {

@@ -41,8 +41,9 @@ export const missingProxyEntry = defineRule({
       const related: Related[] = [
         { file: fe.configFile!, range: fe.config.anchor, message: `no server.proxy key here covers '${segment}'` },
       ];
-      if (backend && url.exact) {
-        for (const route of routesFor(backend, url.text).slice(0, 3)) {
+      if (backend) {
+        // a partly known path (`/uploads/${name}`) is tried with one segment in its hole
+        for (const route of routesFor(backend, url.exact ? url.text : url.text + "x").slice(0, 3)) {
           related.push({ file: route.file, range: route.fact.range, message: `FastAPI serves ${route.methods.join("/")} ${route.path} here` });
         }
       }
