@@ -7,7 +7,7 @@
  *
  * Usage:
  *   node bench/eslint-child.mjs cold <eslint-dir> <workspace>
- *       lints apps/*/src/**\/*.{ts,tsx}; prints one JSON line {files, messages}
+ *       lints the apps' src/ TS and TSX files; prints one JSON line {files, messages, fatal}
  *   node bench/eslint-child.mjs keystroke <eslint-dir> <file> <edits>
  *       re-lints the file's text after each one-character edit; prints {samplesMs}
  */

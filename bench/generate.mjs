@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const GENERATOR_VERSION = 3;
+export const GENERATOR_VERSION = 4;
 export const DEFAULT_SEED = 20240611;
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const WORKSPACE = join(ROOT, ".bench", "workspace");
@@ -433,6 +433,9 @@ function bigFile(rng) {
     `  const { data } = await api.get<CatalogItem[]>(\`/catalog/items?page=\${page}\`);`,
     `  return data;`,
     `}`,
+    "",
+    `// Status is read straight from the backend (a hardcoded-localhost-url finding, so the file has diagnostics).`,
+    `export const loadStatus = () => fetch("http://localhost:8000/api/catalog/status");`,
     "",
     `const legacy = axios.create({ baseURL: "/api/legacy" });`,
     `export const loadLegacy = () => legacy.get("/catalog");`,

@@ -348,7 +348,10 @@ export class Session {
       const e = change as TextDocumentEdit;
       const rel = this.rel(e.textDocument.uri);
       touched.push(rel);
-      const edits = e.edits.map((x) => ({ range: x.range, newText: x.newText }));
+      const edits = e.edits.map((x) => {
+        if (!("newText" in x)) throw new Error(`snippet edit for ${rel}`);
+        return { range: x.range, newText: x.newText };
+      });
       const open = this.docs.get(e.textDocument.uri);
       if (open) {
         if (e.textDocument.version !== null && e.textDocument.version !== open.version) {
@@ -398,7 +401,9 @@ export class Session {
   async shutdown(): Promise<number | null> {
     await this.request("shutdown", undefined);
     void this.conn.sendNotification("exit");
-    return this.withTimeout(this.exited, "the server process to exit after `exit`");
+    const r = await this.until(() => (this.child.exitCode !== null || this.child.signalCode !== null) && { code: this.child.exitCode }, "the server process to exit after `exit`");
+    await this.exited;
+    return r.code;
   }
 
   /** Kills the child by PID (if still running), drops the connection, removes the temp workspace. */

@@ -45,6 +45,8 @@ export class WorkspaceIndex {
   private factsView: Map<string, FileFacts> | undefined;
   /** Files whose facts changed since `factsView` was made (the view is patched, not rebuilt). */
   private readonly dirty = new Set<string>();
+  /** Import specifiers of JS/TS files read but not parsed (no trigger word), by file. */
+  private readonly specifiers = new Map<string, string[]>();
   /** How many files were parsed since the index was made (for tests and benchmarks). */
   parseCount = 0;
 
@@ -70,6 +72,7 @@ export class WorkspaceIndex {
   removed(path: string): void {
     if (this.open.has(path)) return;
     this.entries.delete(path);
+    this.specifiers.delete(path);
     this.dirtyViews();
   }
 
@@ -147,24 +150,39 @@ export class WorkspaceIndex {
         }
       }
     }
+    const candidates = this.factsView ? [...this.dirty] : [...this.specifiers.keys()];
     this.dirty.clear();
     const aliases = this.aliasesByRoot(facts);
-    while (queue.length) {
-      const path = queue.pop()!;
-      for (const target of this.importsOf(path, facts.get(path)!, files, aliases)) {
-        if (facts.has(target)) continue;
-        const entry = this.entries.get(target);
-        if (!entry) continue;
-        if (entry.facts === null || entry.facts === undefined) {
-          entry.facts = this.load(target, true);
-          entry.onDemand = true;
-        }
-        if (entry.facts) {
-          facts.set(target, entry.facts);
-          queue.push(target);
-        }
+    const need = (target: string) => {
+      if (facts!.has(target)) return;
+      const entry = this.entries.get(target);
+      if (!entry) return;
+      if (entry.facts === null || entry.facts === undefined) {
+        entry.facts = this.load(target, true);
+        entry.onDemand = true;
       }
+      if (entry.facts) {
+        facts!.set(target, entry.facts);
+        queue.push(target);
+      }
+    };
+    const follow = () => {
+      while (queue.length) {
+        const path = queue.pop()!;
+        for (const target of this.importsOf(path, facts!.get(path)!, files, aliases)) need(target);
+      }
+    };
+    follow();
+    // A file with no trigger word that imports an axios instance makes requests through it.
+    const instanceModules = new Set<string>();
+    for (const [path, f] of facts) if (f.kind === "js" && f.instances.some((i) => i.name)) instanceModules.add(path);
+    for (const path of candidates) {
+      const specs = this.specifiers.get(path);
+      if (!specs || facts.has(path)) continue;
+      const own = aliases.find((a) => a.root === "" || path.startsWith(a.root + "/"))?.aliases ?? {};
+      if (specs.some((spec) => instanceModules.has(resolveJsModule(path, spec, files, own) ?? ""))) need(path);
     }
+    follow();
     this.factsView = facts;
     return { files, facts };
   }
@@ -220,7 +238,14 @@ export class WorkspaceIndex {
     if (kind === "ports") return readPorts(text);
     if (kind === "vite") return this.parseNow(path, text);
     const triggers = kind === "python" ? PYTHON_TRIGGERS : CLIENT_TRIGGERS;
-    if (!needed && !triggers.some((t) => text.includes(t))) return null;
+    this.specifiers.delete(path);
+    if (!needed && !triggers.some((t) => text.includes(t))) {
+      if (kind === "js") {
+        const specs = [...text.matchAll(IMPORT_SPECIFIER)].map((m) => m[1] ?? m[2]);
+        if (specs.length) this.specifiers.set(path, specs);
+      }
+      return null;
+    }
     return this.parseNow(path, text);
   }
 
@@ -268,6 +293,9 @@ export class WorkspaceIndex {
     this.open.clear();
   }
 }
+
+/** `import x from './a'`, `export ... from './a'`, `require('./a')`: relative and aliased specifiers only. */
+const IMPORT_SPECIFIER = /\bfrom\s*['"]([.@~][^'"]*)['"]|\brequire\(\s*['"]([.@~][^'"]*)['"]\s*\)/g;
 
 type FileKind = "vite" | "python" | "js" | "env" | "ports";
 

@@ -328,7 +328,8 @@ function portFinder(input: WorkspaceInput): (file: string, app: string) => numbe
   return (file, app) => {
     const module = file.replace(/\.py$/, "").replace(/\/__init__$/, "").split("/");
     for (const c of commands) {
-      if (!c.app) continue;
+      // a command names modules from its own folder (or below it, for a build context)
+      if (!c.app || !isUnder(file, dirname(c.from))) continue;
       const [mod, attr] = c.app.split(":");
       if ((attr ?? "app") !== app) continue;
       const parts = mod.split(".");

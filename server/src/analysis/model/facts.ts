@@ -271,6 +271,8 @@ export interface EnvFacts {
   /** Lines in the file, and whether it ends with a newline (where a new variable goes). */
   lineCount: number;
   endsWithNewline: boolean;
+  /** Length of the last line (UTF-16), where text goes when there is no final newline. */
+  lastLineLength: number;
 }
 
 /** A file that only tells which port a backend is started on (`--port` in a command). */

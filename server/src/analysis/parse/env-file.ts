@@ -22,5 +22,12 @@ export function readEnvFile(text: string): EnvFacts {
     else value = value.replace(/\s+#.*$/, "");
     vars[m[1]] = { value, line: i };
   });
-  return { kind: "env", vars, lineCount: text.endsWith("\n") ? lines.length - 1 : lines.length, endsWithNewline: text.length === 0 || text.endsWith("\n") };
+  const raw = text.split("\n");
+  return {
+    kind: "env",
+    vars,
+    lineCount: text.endsWith("\n") ? lines.length - 1 : lines.length,
+    endsWithNewline: text.length === 0 || text.endsWith("\n"),
+    lastLineLength: raw[raw.length - 1].length,
+  };
 }

@@ -253,6 +253,9 @@ class CallWalker {
       case "variable_declaration":
         this.declare(node, scope, topLevel);
         return;
+      case "export_statement":
+        for (const child of node.namedChildren) if (child) this.visit(child, scope, topLevel);
+        return;
       case "if_statement": {
         const test = field(node, "condition");
         const condition = test ? buildCondition(test) : "unknown";

@@ -335,9 +335,9 @@ export function collectBindingNames(node: Node, into: Set<string>): void {
   for (const child of childrenOf(node)) {
     // `{ a: b }` binds b, not a; `x = default` binds x only.
     if (child.type === "property_identifier") continue;
-    if (node.type === "assignment_pattern" && child !== node.namedChildren[0]) continue;
+    if (node.type === "assignment_pattern" && child.id !== node.namedChildren[0]?.id) continue;
     if (node.type === "required_parameter" || node.type === "optional_parameter") {
-      if (child !== field(node, "pattern")) continue;
+      if (child.id !== field(node, "pattern")?.id) continue;
     }
     collectBindingNames(child, into);
   }

@@ -136,7 +136,7 @@ function envFix(topology: Topology, head: LiteralRef, frontend: Frontend): Fix |
   }
   if (existing === undefined) {
     if (envFacts) {
-      const at = { line: envFacts.lineCount, character: 0 };
+      const at = envFacts.endsWithNewline ? { line: envFacts.lineCount, character: 0 } : { line: envFacts.lineCount - 1, character: envFacts.lastLineLength };
       edits.push({ file: envPath, range: { start: at, end: at }, newText: `${envFacts.endsWithNewline ? "" : "\n"}${variable}=${value}\n` });
     } else {
       const at = { line: 0, character: 0 };

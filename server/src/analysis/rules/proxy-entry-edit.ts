@@ -28,12 +28,15 @@ export function addProxyEntries(frontend: Frontend, entries: NewEntry[]): TextEd
   const entryText = (e: NewEntry) => `${q}${e.key}${q}: { target: ${q}${e.target}${q}${e.ws ? ", ws: true" : ""} }`;
   if (config.proxySlot) return insertProperties(file, config.proxySlot, entries.map(entryText));
   if (config.proxy !== undefined) return undefined; // a proxy we cannot edit (a const elsewhere, computed)
+  const inline = `proxy: { ${entries.map(entryText).join(", ")} }`;
   if (config.serverSlot) {
-    const inner = config.serverSlot.indent + unit;
-    return insertProperties(file, config.serverSlot, [block("proxy", entries.map(entryText), config.serverSlot.indent, inner, config.serverSlot.trailingComma)]);
+    const s = config.serverSlot;
+    if (!s.multiline) return insertProperties(file, s, [inline]);
+    return insertProperties(file, s, [block("proxy", entries.map(entryText), s.indent, s.indent + unit, s.trailingComma)]);
   }
   if (config.configSlot && !config.hasServer) {
     const s = config.configSlot;
+    if (!s.multiline) return insertProperties(file, s, [`server: { ${inline} }`]);
     const proxy = block("proxy", entries.map(entryText), s.indent + unit, s.indent + unit + unit, s.trailingComma);
     return insertProperties(file, s, [`server: {\n${s.indent}${unit}${proxy}${s.trailingComma ? "," : ""}\n${s.indent}}`]);
   }

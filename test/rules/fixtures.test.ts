@@ -1,0 +1,27 @@
+/**
+ * The strict rule fixture harness (STYLE.md practice 6). Each folder under
+ * test/fixtures/rules/<rule-id>/<case>/ is a mini workspace whose lines carry `expect: <rule-id>`
+ * (a finding of that rule must cover the line) or `expect-optional: <rule-id>`. Every other
+ * finding of a scored rule fails the case. Scored: the mission rules, the folder's rule and any
+ * rule a marker names. Fixture metadata (`*.fixed` twins, `fix.json`) is not part of the workspace.
+ */
+import { strict as assert } from "node:assert";
+import { analyzeFiles, readFolder } from "../helpers/analysis";
+import { compare, fixtureCases, isFixtureMeta, markersOf, MISSION_RULES } from "../helpers/fixtures";
+
+describe("rules on annotated fixtures", () => {
+  const cases = fixtureCases();
+  it("there are fixture cases", () => assert.ok(cases.length > 0));
+  for (const c of cases) {
+    describe(c.rule, () => {
+      it(c.name, async () => {
+        const files = readFolder(c.dir, isFixtureMeta);
+        const markers = markersOf(files);
+        const scored = new Set([...MISSION_RULES, c.rule, ...markers.map((m) => m.rule)]);
+        const { findings } = await analyzeFiles(files);
+        const problems = compare(findings, markers, scored);
+        if (problems.length) assert.fail(`${c.rule}/${c.name}:\n  ${problems.join("\n  ")}`);
+      });
+    });
+  }
+});
