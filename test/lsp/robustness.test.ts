@@ -104,6 +104,8 @@ describe("lsp: robustness (built server over stdio)", function () {
         let i = 0;
         while (min.length < 2 * 1024 * 1024) min += chunk.replace(/a0/g, `a${i}`).replace(/b0/g, `b${i++}`);
         writeFileSync(join(src, "vendor.min.js"), min);
+        // Just under the server's 1 MB read limit, so this one is read and parsed.
+        writeFileSync(join(src, "chunk.min.js"), min.slice(0, 1000 * 1000 - 200));
         // Symlink loops: a folder linking to its parent, a self link, a two-link cycle, a dangling link.
         symlinkSync("..", join(src, "loop"));
         symlinkSync("self", join(src, "self"));
@@ -115,6 +117,7 @@ describe("lsp: robustness (built server over stdio)", function () {
       },
     });
     for (const f of BLOG_FINDINGS) await s.waitFor(f.file, (d) => d.some((x) => x.code === f.rule), `the real ${f.rule}`, 0, 15_000);
+    assert.ok(s.indexed!.ms < 15_000, `indexed in ${s.indexed!.ms} ms`);
     await s.barrier();
     const snap = s.snapshot();
     assert.deepEqual(
@@ -137,5 +140,28 @@ describe("lsp: robustness (built server over stdio)", function () {
     await s.waitFor("frontend/src/api/extra.js", (d) => d.some((x) => x.code === "missing-proxy-entry"), "a diagnostic for a new file after the bad ones", mark);
     await s.barrier();
     assert.ok(!s.published.some((p) => p.seq >= mark && p.diagnostics.length === 0 && BLOG_FINDINGS.some((f) => s!.uri(f.file) === p.uri)), "real findings kept");
+  });
+  it("a symlink at the root into frontend/src does not hide the real files: their findings stay under their real paths", async () => {
+    s = await Session.start(BLOG, { prepare: (root) => symlinkSync("frontend/src", join(root, "a-src")) });
+    await s.barrier();
+    const got = [...s.snapshot()].map(([f, ds]) => `${f}: ${summary(ds)}`).sort();
+    assert.deepEqual(
+      got,
+      BLOG_FINDINGS.map((f) => `${f.file}: ${f.rule}@${f.line}(sev ${f.rule === "cors-wildcard-credentials" ? 1 : 2})`).sort(),
+      "the walk reached frontend/src first through the link a-src/ (outside the frontend root) and then skipped the real folder as already seen",
+    );
+  });
+
+  it("a watched-file event for a path through a symlinked folder does not add a second copy of the file", async () => {
+    s = await Session.start(BLOG, { prepare: (root) => symlinkSync("..", join(root, "frontend", "src", "loop")) });
+    for (const f of BLOG_FINDINGS) await s.waitFor(f.file, (d) => d.length === 1, "the initial finding");
+    const mark = s.mark();
+    s.watched([{ rel: "frontend/src/loop/src/api/client.js", type: FileChangeType.Changed }]);
+    // A flush that certainly comes after the event: the one that publishes a newly opened document.
+    s.open("frontend/src/components/CoverImage.jsx", 9);
+    await s.waitFor("frontend/src/components/CoverImage.jsx", (_d, p) => p.version === 9, "the publication of the opened CoverImage.jsx", mark);
+    await s.barrier();
+    const dup = s.published.filter((p) => p.seq >= mark && p.diagnostics.length > 0 && !BLOG_FINDINGS.some((f) => s!.uri(f.file) === p.uri)).map((p) => `${s!.rel(p.uri)}: ${summary(p.diagnostics)}`);
+    assert.deepEqual(dup, [], "the initial walk skips the link (a second way into frontend/), but the Changed event added frontend/src/loop/src/api/client.js as a new file");
   });
 });

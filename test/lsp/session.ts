@@ -36,7 +36,6 @@ import { TextDocument } from "vscode-languageserver-textdocument";
 export const ROOT = resolve(__dirname, "..", "..");
 export const SERVER = join(ROOT, "dist", "server.js");
 export const BLOG = join(ROOT, "examples", "blog");
-export const FIXTURES = join(__dirname, "fixtures");
 
 /** The three findings of examples/blog (workspace-relative file, rule, 1-based line). */
 export const BLOG_FINDINGS = [

@@ -35,7 +35,6 @@ export function walk(root: string, exclude: (rel: string) => boolean = () => fal
   const rootReal = realpathSync(root);
   const files: string[] = [];
   const notes: string[] = [];
-  const seen = new Set<string>([rootReal]);
   const stack: string[] = [rootReal];
   while (stack.length) {
     const dir = stack.pop()!;
@@ -52,35 +51,17 @@ export function walk(root: string, exclude: (rel: string) => boolean = () => fal
     }
     for (const entry of entries) {
       const full = join(dir, entry.name);
-      let isDir = entry.isDirectory();
-      let isFile = entry.isFile();
-      let path = full;
-      if (entry.isSymbolicLink()) {
-        try {
-          path = realpathSync(full);
-          const st = statSync(path);
-          isDir = st.isDirectory();
-          isFile = st.isFile();
-        } catch {
-          notes.push(`skipped ${relPath(rootReal, full)}: a broken link`);
-          continue;
-        }
-        if (path !== rootReal && !path.startsWith(rootReal + sep)) {
-          notes.push(`skipped ${relPath(rootReal, full)}: a link out of the folder`);
-          continue;
-        }
-      }
       const rel = relPath(rootReal, full);
-      if (isDir) {
+      // Links are not followed: one into the folder is walked under its real name anyway (and
+      // could hide it or loop), one out of it is not the workspace's.
+      if (entry.isSymbolicLink()) {
+        notes.push(`skipped ${rel}: a symbolic link`);
+        continue;
+      }
+      if (entry.isDirectory()) {
         if (SKIP_DIRS.has(entry.name) || exclude(rel + "/")) continue;
-        if (seen.has(path)) continue; // a link loop, or a second way into a folder already walked
-        seen.add(path);
         stack.push(full);
-      } else if (isFile && !exclude(rel)) {
-        if (entry.isSymbolicLink()) {
-          if (seen.has(path)) continue;
-          seen.add(path);
-        }
+      } else if (entry.isFile() && !exclude(rel)) {
         files.push(rel);
       }
     }

@@ -47,7 +47,7 @@ export function quickFixes(folder: Folder, file: string, diagnostics: readonly D
       actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: i === 0, edit: toWorkspaceEdit(folder, fix, data.versions) });
     });
     const suppress = suppression(folder, file, d.code, d.range.start.line);
-    if (suppress) actions.push({ title: `Disable ${d.code} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: toWorkspaceEdit(folder, suppress, { [file]: folder.index.version(file) ?? null }) });
+    if (suppress) actions.push({ title: `Disable ${d.code} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: toWorkspaceEdit(folder, suppress, { [file]: data?.versions[file] ?? folder.index.version(file) ?? null }) });
   }
   return actions;
 }

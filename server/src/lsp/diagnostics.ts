@@ -12,7 +12,7 @@ export const SOURCE = "cors-doctor";
 /** What a diagnostic carries for its code actions. */
 export interface DiagnosticData {
   fixes: Fix[];
-  /** The versions of the open documents the fixes were computed against (null: not open). */
+  /** The versions of the open documents the diagnostic and its fixes were computed against (null: not open). */
   versions: Record<string, number | null>;
 }
 
@@ -24,7 +24,7 @@ const SEVERITY: Record<Reported["severity"], DiagnosticSeverity> = {
 };
 
 export function toDiagnostic(f: Reported, uriOf: (file: string) => string, versionOf: (file: string) => number | undefined): Diagnostic {
-  const versions: Record<string, number | null> = {};
+  const versions: Record<string, number | null> = { [f.file]: versionOf(f.file) ?? null };
   for (const fix of f.fixes) for (const e of fix.edits) versions[e.file] = versionOf(e.file) ?? null;
   const data: DiagnosticData = { fixes: f.fixes, versions };
   return {

@@ -183,7 +183,7 @@ export function startServer(connection: Connection): void {
       const found = folderOf(change.uri);
       if (!found || !found.folder.wants(found.file)) continue;
       if (change.type === FileChangeType.Deleted) found.folder.index.removed(found.file);
-      else found.folder.index.changed(found.file);
+      else if (found.folder.index.files().has(found.file) || found.folder.isReal(found.file)) found.folder.index.changed(found.file);
     }
     schedule();
   });

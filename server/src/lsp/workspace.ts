@@ -3,7 +3,8 @@
  * walk that fills it, the mapping between URIs and workspace-relative paths, and what was last
  * published per file so a flush sends only the diagnostics that changed.
  */
-import { relative, sep } from "node:path";
+import { realpathSync } from "node:fs";
+import { join, relative, sep } from "node:path";
 import { URI } from "vscode-uri";
 import { WorkspaceIndex } from "../analysis/workspace-index";
 import type { Grammars } from "../analysis/parse/tree-sitter";
@@ -46,6 +47,15 @@ export class Folder {
   /** Whether a path is one the analysis reads (not in node_modules, build output, excluded globs). */
   wants(rel: string): boolean {
     return !isSkippedPath(rel) && !this.exclude(rel);
+  }
+
+  /** Whether a path names the file itself, not a way to it through a symbolic link. */
+  isReal(rel: string): boolean {
+    try {
+      return realpathSync(join(this.path, rel)) === join(realpathSync(this.path), rel);
+    } catch {
+      return false;
+    }
   }
 
   uriOf(rel: string): string {
