@@ -5,6 +5,7 @@
  * are inlined where that function uses them (app factories).
  */
 import type { AppFact, CorsFact, PyExpr, PyFacts, SettingsClassFact } from "../model/facts";
+import { readPyExpr, type Locals } from "./py-expr";
 import { readSuppressions } from "./suppressions";
 import { childrenOf, field, rangeOf, type Node, type Tree } from "./tree-sitter";
 
@@ -24,7 +25,6 @@ const ROUTE_METHODS: Record<string, string[]> = {
   websocket_route: ["WS"],
 };
 
-type Locals = Map<string, PyExpr>;
 
 export function readPythonModule(tree: Tree, text: string): PyFacts {
   const root = tree.rootNode;
@@ -92,7 +92,7 @@ class ModuleReader {
         // def get_settings(): return Settings()
         const ret = childrenOf(body).find((s) => s.type === "return_statement");
         const value = ret ? childrenOf(ret)[0] : undefined;
-        if (name && value && !locals) this.facts.returns[name] = this.read(value, inner);
+        if (name && value && !locals) this.facts.returns[name] = readPyExpr(value, inner);
         return;
       }
       case "class_definition":
@@ -157,7 +157,7 @@ class ModuleReader {
     }
     const name = left.text;
     if (right.type === "call") this.call(right, locals, name);
-    const value = this.read(right, locals);
+    const value = readPyExpr(right, locals);
     if (locals) locals.set(name, value);
     else this.facts.assigns[name] = value;
   }
@@ -179,7 +179,7 @@ class ModuleReader {
     const kwValue = (k: string) => {
       const kw = keywords.get(k);
       const v = kw ? field(kw, "value") : undefined;
-      return v ? this.read(v, locals) : undefined;
+      return v ? readPyExpr(v, locals) : undefined;
     };
     const short = fnText.split(".").pop()!;
     if ((short === "FastAPI" || short === "Starlette") && boundTo) {
@@ -210,13 +210,13 @@ class ModuleReader {
     if (method === "add_middleware" && positional[0] && this.corsNames.has(positional[0].text.split(".").pop()!)) {
       this.cors(owner, "add_middleware", node, locals);
     } else if (method === "include_router" && positional[0]) {
-      this.facts.includes.push({ owner, router: this.read(positional[0], locals), prefix: kwValue("prefix"), range: rangeOf(node) });
+      this.facts.includes.push({ owner, router: readPyExpr(positional[0], locals), prefix: kwValue("prefix"), range: rangeOf(node) });
     } else if (method === "mount" && (positional[0] || keywords.has("path"))) {
-      this.facts.mounts.push({ owner, path: positional[0] ? this.read(positional[0], locals) : kwValue("path")!, range: rangeOf(node) });
+      this.facts.mounts.push({ owner, path: positional[0] ? readPyExpr(positional[0], locals) : kwValue("path")!, range: rangeOf(node) });
     } else if (method === "add_api_route" || method === "add_api_websocket_route") {
       if (positional[0]) {
         const methods = method === "add_api_websocket_route" ? ["WS"] : this.methodsOf(kwValue("methods")) ?? ["GET"];
-        this.facts.routes.push({ owner, methods, path: this.read(positional[0], locals), range: rangeOf(node) });
+        this.facts.routes.push({ owner, methods, path: readPyExpr(positional[0], locals), range: rangeOf(node) });
       }
     } else if (owner === "uvicorn" && method === "run") {
       const port = kwValue("port");
@@ -240,7 +240,7 @@ class ModuleReader {
       if (a.type !== "keyword_argument") continue;
       const k = field(a, "name")?.text;
       const v = field(a, "value");
-      if (k && v) fact.args[k] = { value: this.read(v, locals), range: rangeOf(a) };
+      if (k && v) fact.args[k] = { value: readPyExpr(v, locals), range: rangeOf(a) };
     }
     this.facts.cors.push(fact);
   }
@@ -261,10 +261,10 @@ class ModuleReader {
     if (method === "api_route" || method === "route") {
       const kw = childrenOf(args).find((a) => a.type === "keyword_argument" && field(a, "name")?.text === "methods");
       const v = kw ? field(kw, "value") : undefined;
-      methods = (v ? this.methodsOf(this.read(v, locals)) : undefined) ?? ["GET"];
+      methods = (v ? this.methodsOf(readPyExpr(v, locals)) : undefined) ?? ["GET"];
     }
     if (!methods) return;
-    this.facts.routes.push({ owner, methods, path: this.read(pathNode, locals), range: rangeOf(dec) });
+    this.facts.routes.push({ owner, methods, path: readPyExpr(pathNode, locals), range: rangeOf(dec) });
   }
 
   private methodsOf(value: PyExpr | undefined): string[] | undefined {
@@ -308,128 +308,11 @@ class ModuleReader {
       const args = field(node, "arguments");
       for (const a of args ? childrenOf(args) : []) {
         if (a.type === "keyword_argument") {
-          if (field(a, "name")?.text === "default") return this.read(field(a, "value")!, undefined);
-        } else return this.read(a, undefined);
+          if (field(a, "name")?.text === "default") return readPyExpr(field(a, "value")!, undefined);
+        } else return readPyExpr(a, undefined);
       }
       return { kind: "unknown", range: rangeOf(node) };
     }
-    return this.read(node, undefined);
+    return readPyExpr(node, undefined);
   }
-
-  /** A Python expression as a `PyExpr`; names assigned earlier in the same function are inlined. */
-  read(node: Node, locals: Locals | undefined, depth = 0): PyExpr {
-    const range = rangeOf(node);
-    if (depth > 30) return { kind: "unknown", range };
-    const next = (n: Node) => this.read(n, locals, depth + 1);
-    switch (node.type) {
-      case "string": {
-        if (childrenOf(node).some((c) => c.type === "interpolation")) return { kind: "unknown", range };
-        return { kind: "str", value: pyStringValue(node), range };
-      }
-      case "concatenated_string": {
-        const parts = childrenOf(node).map(next);
-        if (parts.every((p) => p.kind === "str")) return { kind: "str", value: parts.map((p) => (p as { value: string }).value).join(""), range };
-        return { kind: "unknown", range };
-      }
-      case "true":
-      case "false":
-        return { kind: "bool", value: node.type === "true", range };
-      case "none":
-        return { kind: "none", range };
-      case "list":
-      case "tuple":
-      case "set":
-        return { kind: "list", items: childrenOf(node).map(next), range, form: node.type };
-      case "parenthesized_expression": {
-        const inner = childrenOf(node)[0];
-        return inner ? next(inner) : { kind: "unknown", range };
-      }
-      case "identifier":
-        return locals?.get(node.text) ?? { kind: "name", name: node.text, range };
-      case "attribute": {
-        const object = field(node, "object");
-        const attr = field(node, "attribute");
-        return object && attr ? { kind: "attr", object: next(object), name: attr.text, range } : { kind: "unknown", range };
-      }
-      case "subscript": {
-        const m = /^(?:os\.)?environ\[\s*['"]([^'"]+)['"]\s*\]$/.exec(node.text);
-        return m ? { kind: "env", name: m[1], default: undefined, range } : { kind: "unknown", range };
-      }
-      case "conditional_expression": {
-        const parts = childrenOf(node);
-        return parts.length === 3 ? { kind: "cond", then: next(parts[0]), else: next(parts[2]), range } : { kind: "unknown", range };
-      }
-      case "binary_operator": {
-        const l = field(node, "left");
-        const r = field(node, "right");
-        if (field(node, "operator")?.text === "+" && l && r) {
-          const a = next(l);
-          const b = next(r);
-          if (a.kind === "list" && b.kind === "list") return { kind: "list", items: [...a.items, ...b.items], range, form: "list" };
-          if (a.kind === "str" && b.kind === "str") return { kind: "str", value: a.value + b.value, range };
-        }
-        return { kind: "unknown", range };
-      }
-      case "list_comprehension": {
-        const body = field(node, "body");
-        const clause = childrenOf(node).find((c) => c.type === "for_in_clause");
-        const iterable = clause ? field(clause, "right") : undefined;
-        if (!body || !iterable) return { kind: "unknown", range };
-        const source = next(iterable);
-        const strips = /\.strip\(\s*\)/.test(body.text);
-        if (source.kind === "split") return { ...source, stripped: source.stripped || strips, range };
-        return { kind: "unknown", range };
-      }
-      case "call":
-        return this.readCall(node, locals, depth);
-      default:
-        return { kind: "unknown", range };
-    }
-  }
-
-  private readCall(node: Node, locals: Locals | undefined, depth: number): PyExpr {
-    const range = rangeOf(node);
-    const fn = field(node, "function");
-    const args = field(node, "arguments");
-    if (!fn || !args) return { kind: "unknown", range };
-    const fnText = fn.text.replace(/\s+/g, "");
-    const argNodes = childrenOf(args);
-    const positional = argNodes.filter((a) => a.type !== "keyword_argument");
-    const keyword = (k: string) => {
-      const kw = argNodes.find((a) => a.type === "keyword_argument" && field(a, "name")?.text === k);
-      return kw ? field(kw, "value") : undefined;
-    };
-    if (/^(?:os\.)?(?:getenv|environ\.get)$/.test(fnText) && positional[0]?.type === "string") {
-      const def = positional[1] ?? keyword("default");
-      return { kind: "env", name: pyStringValue(positional[0]), default: def ? this.read(def, locals, depth + 1) : undefined, range };
-    }
-    if (fn.type === "attribute") {
-      const object = field(fn, "object");
-      const attr = field(fn, "attribute")?.text;
-      if (object && attr === "split") {
-        const sep = positional[0];
-        if (!sep || sep.type === "string") return { kind: "split", object: this.read(object, locals, depth + 1), stripped: !sep, range };
-      }
-      if (object && (attr === "strip" || attr === "lower")) return this.read(object, locals, depth + 1);
-    }
-    if ((fnText === "list" || fnText === "tuple" || fnText === "str") && positional.length === 1) return this.read(positional[0], locals, depth + 1);
-    return { kind: "call", callee: this.read(fn, locals, depth + 1), range };
-  }
-}
-
-/** The value of a Python string literal (raw strings keep their backslashes). */
-export function pyStringValue(node: Node): string {
-  const raw = /^[a-zA-Z]*r/i.test(node.text.replace(/^[bBuUfF]*/, (p) => p).slice(0, 3)) && /^[a-zA-Z]*[rR]/.test(node.text);
-  let out = "";
-  for (const child of node.namedChildren) {
-    if (!child) continue;
-    if (child.type === "string_content") out += child.text;
-    else if (child.type === "escape_sequence") out += raw ? child.text : pyUnescape(child.text);
-  }
-  return out;
-}
-
-function pyUnescape(seq: string): string {
-  const map: Record<string, string> = { n: "\n", t: "\t", r: "\r", "\\": "\\", "'": "'", '"': '"', "0": "\0" };
-  return map[seq[1]] ?? seq;
 }
