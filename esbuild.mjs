@@ -20,6 +20,8 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: "warning",
+  // prefer ES module builds: jsonc-parser's UMD build hides its requires from the bundler
+  mainFields: ["module", "main"],
 };
 
 await Promise.all([

@@ -2,14 +2,14 @@
  * `npm run bench`: CORS Doctor against ESLint + typescript-eslint (no rules) on one seeded
  * synthetic workspace, in one run, so the ratios compare like with like.
  *
- *  1. cold analysis: `node dist/cli.js check <workspace> --format json`, wall time (median of
- *     --runs) and peak RSS of the child; ESLint over the same TS/TSX files, the same way;
+ *  1. cold analysis: `node dist/cli.js check <workspace> --format json`, wall time and peak RSS
+ *     of the child (medians over the runs); ESLint over the same TS/TSX files, the same way;
  *  2. per keystroke: ESLint re-linting the 2,000-line file after a one-character edit, and
  *     CORS Doctor's edit-to-diagnostics latency through the language server (bench/lsp-latency.mjs);
  *  3. a table, the targets (cold ≤ 1/20 of ESLint's time, peak memory ≤ 1/3 of its, LSP p95 ≤
  *     10 ms), and `.bench/results.json`.
  *
- * Options: --seed N, --runs N (CLI cold runs, default 3), --eslint-runs N (default 1),
+ * Options: --seed N, --runs N (CLI cold runs, default 3), --eslint-runs N (default 3),
  * --edits N (default 100), --profile (one extra --cpu-prof run, summarised), --no-eslint.
  * ESLint is installed on first use into .bench/eslint/ (git-ignored), never into node_modules/.
  */
@@ -33,7 +33,7 @@ const option = (name, fallback) => {
 };
 const seed = option("--seed", DEFAULT_SEED);
 const runs = option("--runs", 3);
-const eslintRuns = option("--eslint-runs", 1);
+const eslintRuns = option("--eslint-runs", 3);
 const edits = option("--edits", 100);
 const withEslint = !args.includes("--no-eslint");
 const withProfile = args.includes("--profile");
@@ -116,7 +116,8 @@ async function main() {
   }
   results.corsDoctor = {
     coldMs: median(cli.map((r) => r.wallMs)),
-    peakRssKb: Math.max(...cli.map((r) => r.peakRssKb ?? 0)) || undefined,
+    coldMinMs: Math.min(...cli.map((r) => r.wallMs)),
+    peakRssKb: median(cli.map((r) => r.peakRssKb).filter((x) => x !== undefined)),
     findings: cli[0].findings,
     byRule: cli[0].byRule,
     findingsInNodeModules: cli[0].inNodeModules,
@@ -140,7 +141,7 @@ async function main() {
     results.eslint = {
       versions: ESLINT_DEPS,
       coldMs: median(eslint.map((r) => r.wallMs)),
-      peakRssKb: Math.max(...eslint.map((r) => r.peakRssKb ?? 0)) || undefined,
+      peakRssKb: median(eslint.map((r) => r.peakRssKb).filter((x) => x !== undefined)),
       files: eslint[0].files,
       keystroke: { n: samples.length, p50: percentile(samples, 50), p95: percentile(samples, 95) },
       runs: eslint.map(({ wallMs, peakRssKb }) => ({ wallMs, peakRssKb })),

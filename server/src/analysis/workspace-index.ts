@@ -6,7 +6,7 @@
  * are freed as soon as their facts are read. It does no I/O itself: text comes from `read`.
  */
 import type { FileFacts } from "./model/facts";
-import { resolveJsModule, resolvePyModule, join, dirname } from "./model/paths";
+import { resolveJsModule, resolvePyModule } from "./model/paths";
 import type { WorkspaceInput } from "./model/topology";
 import { isEnvFile, readEnvFile } from "./parse/env-file";
 import { PYTHON_TRIGGERS, readPythonModule } from "./parse/fastapi";
@@ -14,6 +14,8 @@ import { CLIENT_TRIGGERS, readClientModule } from "./parse/http-calls";
 import { isPortsFile, readPorts } from "./parse/ports";
 import { grammarFor, type Grammars, type Tree } from "./parse/tree-sitter";
 import { isViteConfig, readViteConfig } from "./parse/vite-config";
+import { isTsconfig, readTsconfig } from "./parse/tsconfig";
+import { aliasLookup, type AliasLookup } from "./model/aliases";
 
 /** A change to an open document, as LSP sends it (0-based, UTF-16), already applied to `text`. */
 export interface DocumentEdit {
@@ -152,7 +154,7 @@ export class WorkspaceIndex {
     }
     const candidates = this.factsView ? [...this.dirty] : [...this.specifiers.keys()];
     this.dirty.clear();
-    const aliases = this.aliasesByRoot(facts);
+    const aliases = aliasLookup(facts);
     const need = (target: string) => {
       if (facts!.has(target)) return;
       const entry = this.entries.get(target);
@@ -179,8 +181,7 @@ export class WorkspaceIndex {
     for (const path of candidates) {
       const specs = this.specifiers.get(path);
       if (!specs || facts.has(path)) continue;
-      const own = aliases.find((a) => a.root === "" || path.startsWith(a.root + "/"))?.aliases ?? {};
-      if (specs.some((spec) => instanceModules.has(resolveJsModule(path, spec, files, own) ?? ""))) need(path);
+      if (specs.some((spec) => instanceModules.has(resolveJsModule(path, spec, files, aliases(path)) ?? ""))) need(path);
     }
     follow();
     this.factsView = facts;
@@ -193,22 +194,10 @@ export class WorkspaceIndex {
     this.dirty.clear();
   }
 
-  private aliasesByRoot(facts: Map<string, FileFacts>): { root: string; aliases: Record<string, string> }[] {
-    const out: { root: string; aliases: Record<string, string> }[] = [];
-    for (const [path, f] of facts) {
-      if (f.kind !== "vite") continue;
-      const root = dirname(path);
-      const aliases: Record<string, string> = {};
-      for (const [k, v] of Object.entries(f.aliases)) aliases[k] = join(root, v);
-      out.push({ root, aliases });
-    }
-    return out.sort((a, b) => b.root.length - a.root.length);
-  }
-
-  private importsOf(path: string, facts: FileFacts, files: ReadonlySet<string>, aliases: { root: string; aliases: Record<string, string> }[]): string[] {
+  private importsOf(path: string, facts: FileFacts, files: ReadonlySet<string>, aliases: AliasLookup): string[] {
     const out: string[] = [];
     if (facts.kind === "js") {
-      const own = aliases.find((a) => a.root === "" || path.startsWith(a.root + "/"))?.aliases ?? {};
+      const own = aliases(path);
       const sources = new Set([...facts.imports.map((i) => i.source), ...facts.exports.flatMap((e) => (e.source ? [e.source] : []))]);
       for (const s of sources) {
         const target = resolveJsModule(path, s, files, own);
@@ -236,6 +225,7 @@ export class WorkspaceIndex {
     if (text === undefined) return null;
     if (kind === "env") return readEnvFile(text);
     if (kind === "ports") return readPorts(text);
+    if (kind === "tsconfig") return readTsconfig(text);
     if (kind === "vite") return this.parseNow(path, text);
     const triggers = kind === "python" ? PYTHON_TRIGGERS : CLIENT_TRIGGERS;
     this.specifiers.delete(path);
@@ -266,6 +256,7 @@ export class WorkspaceIndex {
     const kind = fileKind(path);
     if (kind === "env") return readEnvFile(text);
     if (kind === "ports") return readPorts(text);
+    if (kind === "tsconfig") return readTsconfig(text);
     if (!tree) return null;
     try {
       if (kind === "vite") return readViteConfig(tree, text);
@@ -295,14 +286,15 @@ export class WorkspaceIndex {
 }
 
 /** `import x from './a'`, `export ... from './a'`, `require('./a')`: relative and aliased specifiers only. */
-const IMPORT_SPECIFIER = /\bfrom\s*['"]([.@~][^'"]*)['"]|\brequire\(\s*['"]([.@~][^'"]*)['"]\s*\)/g;
+const IMPORT_SPECIFIER = /\bfrom\s*['"]([.@~#][^'"]*)['"]|\brequire\(\s*['"]([.@~#][^'"]*)['"]\s*\)/g;
 
-type FileKind = "vite" | "python" | "js" | "env" | "ports";
+type FileKind = "vite" | "python" | "js" | "env" | "ports" | "tsconfig";
 
 export function fileKind(path: string): FileKind | undefined {
   if (isViteConfig(path)) return "vite";
   if (isEnvFile(path)) return "env";
   if (isPortsFile(path)) return "ports";
+  if (isTsconfig(path)) return "tsconfig";
   const grammar = grammarFor(path);
   if (grammar === "python") return "python";
   if (grammar) return /\.d\.[mc]?ts$/.test(path) ? undefined : "js";

@@ -5,6 +5,7 @@
  */
 import type { EnvFacts, JsFacts, PortsFacts, PyExpr, PyFacts, ViteConfigFacts } from "./facts";
 import { dirname, isUnder, join, resolvePyModule } from "./paths";
+import { aliasLookup } from "./aliases";
 import { compileKey } from "./match";
 import { JsResolver, type BuildMode } from "./resolve";
 import type { Backend, ClientCall, Frontend, ProxyEntry, ProxyTable, Route, Topology, UrlUse, UrlValue, WorkspaceInput } from "./topology";
@@ -61,13 +62,7 @@ export function buildTopology(input: WorkspaceInput): Topology {
     }
     return vars;
   };
-  const aliases = (file: string) => {
-    const fe = frontendOf(file);
-    if (!fe?.config) return {};
-    const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(fe.config.aliases)) out[k] = join(fe.root, v);
-    return out;
-  };
+  const aliases = aliasLookup(input.facts);
   const resolver = new JsResolver({ files: input.files, js: jsFacts, aliases, env });
 
   for (const fe of frontends) fe.proxy = proxyTable(fe, resolver);

@@ -252,6 +252,10 @@ export interface ViteConfigFacts {
   base: string | undefined;
   /** `resolve.alias` entries whose target is a folder under the config's root (`'@' -> 'src'`). */
   aliases: Record<string, string>;
+  /** Paths a plugin's `server.middlewares.use('/x', ...)` answers in dev. */
+  middlewarePaths: string[];
+  /** A mock-data plugin answers requests in dev (which ones is not known statically). */
+  mockPlugin: boolean;
   /** The config has a `server` property (readable or not). */
   hasServer: boolean;
   configSlot: ObjectSlot | undefined;
@@ -282,4 +286,10 @@ export interface PortsFacts {
   commands: { app: string | undefined; port: number }[];
 }
 
-export type FileFacts = JsFacts | PyFacts | ViteConfigFacts | EnvFacts | PortsFacts;
+/** `compilerOptions.paths` of a tsconfig: alias -> folder relative to the tsconfig's folder. */
+export interface TsconfigFacts {
+  kind: "tsconfig";
+  aliases: Record<string, string>;
+}
+
+export type FileFacts = JsFacts | PyFacts | ViteConfigFacts | EnvFacts | PortsFacts | TsconfigFacts;

@@ -302,13 +302,20 @@ class ModuleReader {
     this.facts.settingsClasses.push(cls);
   }
 
-  /** `x: str = "a"`, `x: str = Field("a")`, `x: str = Field(default="a")`. */
+  /** `x: str = "a"`, `Field("a")`, `Field(default="a")`, `Field(default_factory=lambda: [...])`. */
   private fieldDefault(node: Node): PyExpr {
     if (node.type === "call" && field(node, "function")?.text.split(".").pop() === "Field") {
       const args = field(node, "arguments");
       for (const a of args ? childrenOf(args) : []) {
         if (a.type === "keyword_argument") {
-          if (field(a, "name")?.text === "default") return readPyExpr(field(a, "value")!, undefined);
+          const name = field(a, "name")?.text;
+          const value = field(a, "value");
+          if (name === "default" && value) return readPyExpr(value, undefined);
+          // default_factory=lambda: ["*"] (or list / a named function: unknown)
+          if (name === "default_factory" && value?.type === "lambda") {
+            const body = field(value, "body");
+            if (body) return readPyExpr(body, undefined);
+          }
         } else return readPyExpr(a, undefined);
       }
       return { kind: "unknown", range: rangeOf(node) };

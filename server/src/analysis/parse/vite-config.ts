@@ -62,6 +62,8 @@ export function readViteConfig(tree: Tree, text: string): ViteConfigFacts {
     previewProxy: undefined,
     base: undefined,
     aliases: {},
+    middlewarePaths: [],
+    mockPlugin: false,
     hasServer: false,
     configSlot: undefined,
     serverSlot: undefined,
@@ -102,23 +104,40 @@ export function readViteConfig(tree: Tree, text: string): ViteConfigFacts {
   facts.previewProxy = preview === "unknown" ? null : preview?.kind === "object" ? readProxy(getProp(preview, "proxy")) : undefined;
   const base = getProp(config, "base");
   if (base && base !== "unknown" && base.kind === "string") facts.base = base.value;
-  const resolve = getProp(config, "resolve");
-  const alias = resolve && resolve !== "unknown" ? getProp(resolve, "alias") : undefined;
-  if (alias && alias !== "unknown" && alias.kind === "object") {
-    const aliasNode = propertyNode(propertyNode(configNode, "resolve", topConsts)?.value, "alias", topConsts)?.value;
-    for (const pair of aliasNode ? childrenOf(aliasNode) : []) {
-      if (pair.type !== "pair") continue;
-      const key = field(pair, "key");
-      const value = field(pair, "value");
-      const name = key ? propertyKey(key, top) : undefined;
-      const literals = value ? [...value.text.matchAll(/['"`]([^'"`]*)['"`]/g)].map((m) => m[1]) : [];
-      const target = literals[literals.length - 1];
-      if (name && target !== undefined && !target.startsWith("/") && !target.includes("://")) {
-        facts.aliases[name] = target.replace(/^\.\//, "").replace(/\/$/, "");
-      }
+  facts.aliases = readAliases(propertyNode(configNode, "resolve", topConsts)?.value, top, topConsts);
+  // Paths the dev server answers itself: `server.middlewares.use('/x', ...)` in a plugin.
+  facts.middlewarePaths = [...text.matchAll(/\bmiddlewares\.use\(\s*['"`](\/[^'"`]*)['"`]/g)].map((m) => m[1]);
+  facts.mockPlugin = MOCK_PLUGINS.test(text);
+  return facts;
+}
+
+/** Plugins that answer requests in dev with mock data (paths unknown statically). */
+const MOCK_PLUGINS = /from\s+['"](vite-plugin-mock|vite-plugin-mock-server|vite-plugin-fake-server|vite-plugin-mock-dev-server|vite-plugin-api-mock)['"]/;
+
+/** `resolve.alias` as an object (`{ '@': path.resolve(__dirname, 'src') }`) or an array of `{ find, replacement }`. */
+function readAliases(resolveNode: Node | undefined, scope: Scope, consts: Map<string, Node>): Record<string, string> {
+  const out: Record<string, string> = {};
+  const pair = resolveNode ? childrenOf(resolveNode).find((c) => c.type === "pair" && field(c, "key")?.text.replace(/['"]/g, "") === "alias") : undefined;
+  let value = pair ? field(pair, "value") : undefined;
+  if (value?.type === "identifier") value = consts.get(value.text);
+  const add = (name: string | undefined, target: Node | undefined) => {
+    const literals = target ? [...target.text.matchAll(/['"`]([^'"`]*)['"`]/g)].map((m) => m[1]) : [];
+    const dir = literals[literals.length - 1];
+    if (name && dir !== undefined && !dir.startsWith("/") && !dir.includes("://")) out[name] = dir.replace(/^\.\//, "").replace(/\/$/, "");
+  };
+  for (const item of value ? childrenOf(value) : []) {
+    if (value!.type === "object" && item.type === "pair") {
+      const key = field(item, "key");
+      add(key ? propertyKey(key, scope) : undefined, field(item, "value"));
+    } else if (value!.type === "array" && item.type === "object") {
+      const props = childrenOf(item).filter((c) => c.type === "pair");
+      const find = props.find((p) => field(p, "key")?.text === "find");
+      const replacement = props.find((p) => field(p, "key")?.text === "replacement");
+      const findValue = find ? field(find, "value") : undefined;
+      add(findValue?.type === "string" ? findValue.text.slice(1, -1) : undefined, replacement ? field(replacement, "value") : undefined);
     }
   }
-  return facts;
+  return out;
 }
 
 function readProxy(proxy: Expr | undefined | "unknown"): ProxyEntryFact[] | null | undefined {
