@@ -25,6 +25,7 @@ export type Expr =
   | { kind: "function"; returns: Expr | undefined; param: string | undefined; range: Range }
   | { kind: "replace"; object: Expr; pattern: string; replacement: Expr; range: Range }
   | { kind: "location"; part: "origin" | "host" | "protocol"; range: Range }
+  | { kind: "call"; callee: string; range: Range }
   | { kind: "unknown"; range: Range };
 
 /** Which builds take a branch: `dev` for `import.meta.env.DEV ? a : b`, `prod` for the inverse. */
@@ -77,6 +78,8 @@ export interface CallFact {
 /** `axios.create({...})`, bound to a top-level name or anonymous. */
 export interface InstanceFact {
   name: string | undefined;
+  /** The top-level function that creates and returns it (`const api = createClient()`). */
+  factory?: string;
   baseURL: Expr | undefined;
   /** The `baseURL` value, or the create call when there is none. */
   baseURLRange: Range;

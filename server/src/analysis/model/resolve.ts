@@ -85,12 +85,26 @@ export class JsResolver {
     const own = facts.instances.find((i) => i.name === name);
     if (own) return { file, fact: own };
     const alias = facts.consts[name];
+    if (alias?.kind === "call") return this.factoryInstance(file, alias.callee, depth + 1);
     if (alias) return alias.kind === "ref" ? this.instance(file, alias.name, depth + 1) : undefined;
     const imp = facts.imports.find((i) => i.local === name);
     if (!imp || imp.imported === "*") return undefined;
     const target = resolveJsModule(file, imp.source, this.ctx.files, this.ctx.aliases(file));
     if (!target) return undefined;
     return this.exportedInstance(target, imp.imported, depth + 1);
+  }
+
+  /** The instance a factory function returns (`function createClient() { return axios.create(...) }`). */
+  private factoryInstance(file: string, fn: string, depth: number): { file: string; fact: InstanceFact } | undefined {
+    const facts = this.ctx.js(file);
+    if (!facts || depth > MAX_DEPTH) return undefined;
+    const own = facts.instances.find((i) => i.factory === fn);
+    if (own) return { file, fact: own };
+    const imp = facts.imports.find((i) => i.local === fn);
+    const target = imp && imp.imported !== "*" ? resolveJsModule(file, imp.source, this.ctx.files, this.ctx.aliases(file)) : undefined;
+    if (!target || !imp) return undefined;
+    const exp = this.ctx.js(target)?.exports.find((e) => e.exported === imp.imported);
+    return exp?.local ? this.factoryInstance(target, exp.local, depth + 1) : undefined;
   }
 
   private exportedInstance(file: string, name: string, depth: number): { file: string; fact: InstanceFact } | undefined {

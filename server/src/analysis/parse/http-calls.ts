@@ -112,7 +112,23 @@ function sameStart(a: Range, b: Range): boolean {
 
 /** Walks the whole module for call sites, instances, defaults and dev-only branches. */
 class CallWalker {
+  /** The top-level function being walked, and the instances it binds to local names. */
+  private factory: { name: string | undefined; locals: Map<string, InstanceFact> } | undefined;
+  /** The name of the top-level const whose function value is visited next. */
+  private pendingFactory: string | undefined;
+
   constructor(private readonly facts: JsFacts, private readonly axiosNames: Set<string>) {}
+
+  /** `return client` / `return axios.create(...)` in a top-level function marks it a factory. */
+  private returned(value: Node): void {
+    const name = this.factory?.name;
+    if (!name) return;
+    const inst =
+      value.type === "identifier"
+        ? this.factory!.locals.get(value.text)
+        : this.facts.instances.find((i) => i.range.start.line === value.startPosition.row && i.range.start.character === value.startPosition.column);
+    if (inst && !inst.name) inst.factory = name;
+  }
 
   visit(node: Node, scope: ScopeChain, topLevel = false): void {
     switch (node.type) {
@@ -135,8 +151,21 @@ class CallWalker {
           for (const n of names) inner.set(n, { kind: "opaque" });
           this.visitChildren(params, inner);
         }
+        // A top-level function may be a factory that returns an axios instance.
+        const name = node.type === "function_declaration" && topLevel ? field(node, "name")?.text : this.pendingFactory;
+        this.pendingFactory = undefined;
+        const outer = this.factory;
+        this.factory = name ? { name, locals: new Map() } : outer && { name: undefined, locals: outer.locals };
         const body = field(node, "body");
+        if (body && body.type !== "statement_block" && this.factory?.name) this.returned(body);
         if (body) this.visit(body, inner);
+        this.factory = outer;
+        return;
+      }
+      case "return_statement": {
+        const value = childrenOf(node)[0];
+        this.visitChildren(node, scope);
+        if (value) this.returned(value);
         return;
       }
       case "statement_block":
@@ -198,10 +227,20 @@ class CallWalker {
       const name = field(d, "name");
       const value = field(d, "value");
       if (value) {
-        if (value.type === "call_expression") this.call(value, scope, name?.type === "identifier" ? name.text : undefined);
-        else this.visit(value, scope);
-        // the call's own arguments still hold calls (`axios.create({ ... })` rarely does; others may)
-        if (value.type === "call_expression") this.visitChildren(value, scope);
+        const bound = name?.type === "identifier" ? name.text : undefined;
+        if (value.type === "call_expression") {
+          this.call(value, scope, topLevel ? bound : undefined);
+          // a local instance a factory may return
+          const created = this.facts.instances[this.facts.instances.length - 1];
+          if (!topLevel && bound && created && created.range.start.line === value.startPosition.row && created.range.start.character === value.startPosition.column) {
+            this.factory?.locals.set(bound, created);
+          }
+          // the call's own arguments still hold calls
+          this.visitChildren(value, scope);
+        } else {
+          if (topLevel && bound && (value.type === "arrow_function" || value.type === "function_expression" || value.type === "function")) this.pendingFactory = bound;
+          this.visit(value, scope);
+        }
       }
       if (!name || topLevel) continue;
       if (name.type === "identifier" && isConst && value) scope.set(name.text, { kind: "const", expr: readExpr(value, scope) });

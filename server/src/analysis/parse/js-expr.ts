@@ -271,6 +271,8 @@ function readCall(node: Node, scope: Scope, depth: number): Expr {
   if ((fn.text === "defineConfig" || fn.text === "String") && argNodes.length === 1) {
     return readExpr(argNodes[0], scope, depth + 1);
   }
+  // a call of a module-level function: kept by name (it may be an axios instance factory)
+  if (fn.type === "identifier" && scope.lookup(fn.text)?.kind !== "opaque") return { kind: "call", callee: fn.text, range };
   return { kind: "unknown", range };
 }
 
