@@ -6,6 +6,7 @@
 import { analyze, type RuleSettings } from "./analyze";
 import { applyEdits } from "./edits";
 import { buildTopology } from "./model/build";
+import type { Topology } from "./model/topology";
 import type { WorkspaceIndex } from "./workspace-index";
 
 const MAX_STEPS = 100;
@@ -14,8 +15,10 @@ export function fixAll(index: WorkspaceIndex, settings: RuleSettings, onlyFile?:
   const texts = new Map<string, string>();
   const scratch = index.fork((path) => texts.get(path) ?? index.text(path));
   const tried = new Set<string>();
+  let topology: Topology | undefined;
   for (let step = 0; step < MAX_STEPS; step++) {
-    const findings = analyze(buildTopology(scratch.input()), settings);
+    topology = buildTopology(scratch.input(), topology);
+    const findings = analyze(topology, settings);
     const next = findings.find((f) => f.fixes.length && (!onlyFile || f.file === onlyFile) && !tried.has(key(f)));
     if (!next) break;
     tried.add(key(next));

@@ -237,7 +237,8 @@ export function startServer(connection: Connection): void {
     for (const folder of folders) {
       let findings: Reported[];
       try {
-        findings = analyze(buildTopology(folder.index.input()), settings.rules);
+        folder.topology = buildTopology(folder.index.input(), folder.topology);
+        findings = analyze(folder.topology, settings.rules);
       } catch (e) {
         log(`analysis failed: ${(e as Error).stack ?? e}`);
         continue;

@@ -7,6 +7,7 @@ import { realpathSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { URI } from "vscode-uri";
 import { WorkspaceIndex } from "../analysis/workspace-index";
+import type { Topology } from "../analysis/model/topology";
 import type { Grammars } from "../analysis/parse/tree-sitter";
 import { isSkippedPath, readText, walk } from "../host/files";
 
@@ -14,6 +15,8 @@ export class Folder {
   readonly index: WorkspaceIndex;
   /** JSON of the diagnostics last published per file (absent = none published). */
   readonly published = new Map<string, string>();
+  /** The last model built, which the next (incremental) build starts from. */
+  topology: Topology | undefined;
   private exclude: (rel: string) => boolean = () => false;
 
   constructor(readonly uri: string, readonly path: string, grammars: Grammars) {

@@ -29,7 +29,23 @@ const JS_EXTENSIONS = [".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".c
  * The file a JS/TS import specifier names: relative specifiers, and aliases such as
  * `@/x` -> `<root>/src/x` from the frontend's Vite config. Packages resolve to undefined.
  */
-export function resolveJsModule(from: string, spec: string, files: ReadonlySet<string>, aliases: Readonly<Record<string, string>> = {}): string | undefined {
+export function resolveJsModule(from: string, spec: string, files: ReadonlySet<string>, aliases: Readonly<Record<string, string>> = EMPTY): string | undefined {
+  if (!spec.startsWith(".") && !Object.keys(aliases).some((a) => spec === a || spec.startsWith(a + "/"))) return undefined;
+  // Memoised per file set: the same import is resolved for every value read through it.
+  let memo = jsMemo.get(files);
+  if (!memo) jsMemo.set(files, (memo = new Map()));
+  const key = `${dirname(from)}\u0000${spec}\u0000${aliases === EMPTY ? "" : JSON.stringify(aliases)}`;
+  if (memo.has(key)) return memo.get(key);
+  const found = resolveJsUncached(from, spec, files, aliases);
+  memo.set(key, found);
+  return found;
+}
+
+const EMPTY: Readonly<Record<string, string>> = {};
+const jsMemo = new WeakMap<ReadonlySet<string>, Map<string, string | undefined>>();
+const pyMemo = new WeakMap<ReadonlySet<string>, Map<string, string | undefined>>();
+
+function resolveJsUncached(from: string, spec: string, files: ReadonlySet<string>, aliases: Readonly<Record<string, string>>): string | undefined {
   let base: string | undefined;
   if (spec.startsWith("./") || spec.startsWith("../") || spec === "." || spec === "..") base = join(dirname(from), spec);
   else {
@@ -52,6 +68,16 @@ export function resolveJsModule(from: string, spec: string, files: ReadonlySet<s
  * the usual source roots are.
  */
 export function resolvePyModule(from: string, module: string, files: ReadonlySet<string>): string | undefined {
+  let memo = pyMemo.get(files);
+  if (!memo) pyMemo.set(files, (memo = new Map()));
+  const key = `${dirname(from)}\u0000${module}`;
+  if (memo.has(key)) return memo.get(key);
+  const found = resolvePyUncached(from, module, files);
+  memo.set(key, found);
+  return found;
+}
+
+function resolvePyUncached(from: string, module: string, files: ReadonlySet<string>): string | undefined {
   const dots = /^\.*/.exec(module)![0].length;
   const rest = module.slice(dots).split(".").filter(Boolean).join("/");
   const tryAt = (dir: string) => {

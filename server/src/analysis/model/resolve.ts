@@ -33,6 +33,11 @@ export class JsResolver {
 
   constructor(private readonly ctx: ResolveContext) {}
 
+  /** A module's facts (read through the context, so a build can see what was read). */
+  module(file: string): JsFacts | undefined {
+    return this.ctx.js(file);
+  }
+
   /** The values `expr` (written in `file`) may take in a `mode` build. */
   values(expr: Expr, file: string, mode: BuildMode): UrlValue[] {
     return this.read(expr, file, mode, 0).map(finish);

@@ -5,6 +5,7 @@
  */
 import type { CallFact, CorsFact, FileFacts, InstanceFact, JsFacts, ProxyEntryFact, PyFacts, RouteFact, ViteConfigFacts } from "./facts";
 import type { Location } from "./range";
+import type { BuildCache } from "./build";
 
 /** What the model is built from: every file path known, and the facts of the files parsed. */
 export interface WorkspaceInput {
@@ -117,4 +118,6 @@ export interface Topology {
   files: ReadonlySet<string>;
   /** JS modules' facts, by file. */
   js(file: string): JsFacts | undefined;
+  /** What the next incremental build may reuse (see build.ts). */
+  cache: BuildCache;
 }

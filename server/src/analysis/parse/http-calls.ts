@@ -4,12 +4,12 @@
  * as an `Expr`. Local `const`s are followed through a scope chain; parameters, `let`s and
  * destructured names are opaque.
  */
-import type { CallFact, Callee, DefaultsFact, Expr, InstanceFact, JsFacts } from "../model/facts";
+import type { CallFact, Callee, DefaultsFact, Expr, ImportFact, InstanceFact, JsFacts } from "../model/facts";
 import type { Range } from "../model/range";
 import { buildCondition, collectBindingNames, readExpr, type Binding, type Scope } from "./js-expr";
 import { readImport, readTopLevel, requireSource } from "./js-module";
 import { readSuppressions } from "./suppressions";
-import { childrenOf, field, rangeOf, type Node, type Tree } from "./tree-sitter";
+import { childrenOf, field, rangeOf, type Node, type Tree, isConst } from "./tree-sitter";
 
 /** Words without which a file holds no client call site. */
 export const CLIENT_TRIGGERS = ["axios", "fetch", "WebSocket", "EventSource"];
@@ -44,6 +44,70 @@ class ScopeChain implements Scope {
   }
 }
 
+/**
+ * Where a fact can start: request APIs, axios instance methods and defaults, direct calls of
+ * instances, and build-mode tests (for dev-only branches).
+ */
+const INTERESTING = /\b(?:fetch|axios|WebSocket|EventSource|defaults|DEV|PROD|MODE|NODE_ENV)\b|\.\s*(?:get|post|put|patch|delete|head|options|request|postForm|putForm|patchForm|create)\b/g;
+
+function interestingOffsets(text: string): number[] {
+  const offsets: number[] = [];
+  for (const m of text.matchAll(INTERESTING)) offsets.push(m.index!);
+  // `api(config)`: direct calls of an instance created in this module
+  for (const m of text.matchAll(/\b([A-Za-z_$][\w$]*)\s*(?::\s*[\w$.<>[\], |]+)?=\s*\w+\.create\s*\(/g)) {
+    for (const call of text.matchAll(new RegExp(`\\b${m[1].replace(/\$/g, "\\$")}\\s*\\(`, "g"))) offsets.push(call.index!);
+  }
+  return offsets.sort((a, b) => a - b);
+}
+
+/** What one top-level statement contributes to a module's names, imports, exports and consts. */
+interface TopLevelPart {
+  names: string[];
+  imports: ImportFact[];
+  exports: JsFacts["exports"];
+  consts: JsFacts["consts"];
+  defaultExport: Expr | undefined;
+  commonjsExport: Expr | undefined;
+}
+
+/**
+ * Memo of `topLevelPart` by position and text: a statement's part depends on nothing else (at
+ * the top level every name is read as a `ref`), and one keystroke changes one statement.
+ */
+const partMemo = new Map<string, TopLevelPart>();
+const MEMO_LIMIT = 50_000;
+const NO_SCOPE: Scope = { lookup: () => undefined };
+
+function topLevelPart(stmt: Node): TopLevelPart {
+  const key = `${stmt.startPosition.row}:${stmt.startPosition.column}:${stmt.text}`;
+  const memo = partMemo.get(key);
+  if (memo) return memo;
+  const part: TopLevelPart = { names: [], imports: [], exports: [], consts: {}, defaultExport: undefined, commonjsExport: undefined };
+  const decl = stmt.type === "export_statement" ? field(stmt, "declaration") ?? stmt : stmt;
+  if (decl.type === "import_statement") readImport(decl, part.imports);
+  else if (decl.type === "lexical_declaration" || decl.type === "variable_declaration") {
+    for (const d of childrenOf(decl)) {
+      if (d.type !== "variable_declarator") continue;
+      const name = field(d, "name");
+      if (!name) continue;
+      const names = new Set<string>();
+      collectBindingNames(name, names);
+      const required = requireSource(field(d, "value"));
+      if (required !== undefined) {
+        if (name.type === "identifier") part.imports.push({ local: name.text, imported: "default", source: required });
+        else for (const n of names) part.imports.push({ local: n, imported: n, source: required });
+      }
+      part.names.push(...names);
+    }
+  } else if ((decl.type === "function_declaration" || decl.type === "class_declaration") && field(decl, "name")) {
+    part.names.push(field(decl, "name")!.text);
+  }
+  readTopLevel(stmt, NO_SCOPE, part);
+  if (partMemo.size >= MEMO_LIMIT) partMemo.clear();
+  partMemo.set(key, part);
+  return part;
+}
+
 /** Reads the facts of one module from its syntax tree. */
 export function readClientModule(tree: Tree, text: string): JsFacts {
   const root = tree.rootNode;
@@ -66,27 +130,16 @@ export function readClientModule(tree: Tree, text: string): JsFacts {
   const axiosNames = new Set<string>();
   const statements = childrenOf(root);
 
-  // Pass 1: the module's own names, so references to them stay `ref`s wherever they appear.
+  // Passes 1 and 2, per top-level statement (memoised: an edit leaves the others as they were):
+  // the module's own names, so references to them stay `ref`s, its imports, exports and consts.
   for (const stmt of statements) {
-    const decl = stmt.type === "export_statement" ? field(stmt, "declaration") ?? stmt : stmt;
-    if (decl.type === "import_statement") readImport(decl, facts.imports);
-    else if (decl.type === "lexical_declaration" || decl.type === "variable_declaration") {
-      for (const d of childrenOf(decl)) {
-        if (d.type !== "variable_declarator") continue;
-        const name = field(d, "name");
-        if (!name) continue;
-        const names = new Set<string>();
-        collectBindingNames(name, names);
-        const required = requireSource(field(d, "value"));
-        if (required !== undefined) {
-          if (name.type === "identifier") facts.imports.push({ local: name.text, imported: "default", source: required });
-          else for (const n of names) facts.imports.push({ local: n, imported: n, source: required });
-        }
-        for (const n of names) top.set(n, { kind: "top" });
-      }
-    } else if ((decl.type === "function_declaration" || decl.type === "class_declaration") && field(decl, "name")) {
-      top.set(field(decl, "name")!.text, { kind: "top" });
-    }
+    const part = topLevelPart(stmt);
+    facts.imports.push(...part.imports);
+    facts.exports.push(...part.exports);
+    Object.assign(facts.consts, part.consts);
+    if (part.defaultExport) facts.defaultExport = part.defaultExport;
+    if (part.commonjsExport) facts.commonjsExport = part.commonjsExport;
+    for (const n of part.names) top.set(n, { kind: "top" });
   }
   for (const imp of facts.imports) {
     top.set(imp.local, { kind: "top" });
@@ -94,11 +147,9 @@ export function readClientModule(tree: Tree, text: string): JsFacts {
     if (NODE_BUILTINS.has(imp.source) || TOOLING.test(imp.source)) facts.nodeOrTooling = true;
   }
 
-  // Pass 2: top-level values and exports.
-  for (const stmt of statements) readTopLevel(stmt, top, facts);
 
   // Pass 3: every call, instance and dev-only branch, anywhere in the module.
-  const walker = new CallWalker(facts, axiosNames);
+  const walker = new CallWalker(facts, axiosNames, interestingOffsets(text));
   for (const stmt of statements) walker.visit(stmt, top, true);
   // `export default axios.create({...})`: the instance is the module's default export.
   const def = facts.defaultExport;
@@ -117,7 +168,43 @@ class CallWalker {
   /** The name of the top-level const whose function value is visited next. */
   private pendingFactory: string | undefined;
 
-  constructor(private readonly facts: JsFacts, private readonly axiosNames: Set<string>) {}
+  constructor(
+    private readonly facts: JsFacts,
+    private readonly axiosNames: Set<string>,
+    /** Sorted offsets of the words a request, instance or build-mode branch needs. */
+    private readonly offsets: number[],
+  ) {}
+
+  /** Whether a node spans any of the offsets: the walk skips subtrees that cannot hold a fact. */
+  private interesting(node: Node): boolean {
+    const start = node.startIndex;
+    const end = node.endIndex;
+    let lo = 0;
+    let hi = this.offsets.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.offsets[mid] < start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < this.offsets.length && this.offsets[lo] < end;
+  }
+
+  /** The scope bindings of a declaration, without walking its value. */
+  private bindOnly(decl: Node, scope: ScopeChain): void {
+    const constant = isConst(decl);
+    for (const d of childrenOf(decl)) {
+      if (d.type !== "variable_declarator") continue;
+      const name = field(d, "name");
+      const value = field(d, "value");
+      if (!name) continue;
+      if (name.type === "identifier" && constant && value) scope.set(name.text, { kind: "const", expr: readExpr(value, scope) });
+      else {
+        const names = new Set<string>();
+        collectBindingNames(name, names);
+        for (const n of names) scope.set(n, { kind: "opaque" });
+      }
+    }
+  }
 
   /** `return client` / `return axios.create(...)` in a top-level function marks it a factory. */
   private returned(value: Node): void {
@@ -131,6 +218,14 @@ class CallWalker {
   }
 
   visit(node: Node, scope: ScopeChain, topLevel = false): void {
+    if (!this.interesting(node)) {
+      // Nothing to find in here; a local declaration still shapes the scope of what follows.
+      if (!topLevel && (node.type === "lexical_declaration" || node.type === "variable_declaration")) this.bindOnly(node, scope);
+      // `return client` of a factory names no request API itself
+      const value = node.type === "return_statement" && this.factory?.locals.size ? childrenOf(node)[0] : undefined;
+      if (value) this.returned(value);
+      return;
+    }
     switch (node.type) {
       case "comment":
       case "string":
@@ -221,7 +316,7 @@ class CallWalker {
   }
 
   private declare(decl: Node, scope: ScopeChain, topLevel: boolean): void {
-    const isConst = decl.text.startsWith("const");
+    const constant = isConst(decl);
     for (const d of childrenOf(decl)) {
       if (d.type !== "variable_declarator") continue;
       const name = field(d, "name");
@@ -243,7 +338,7 @@ class CallWalker {
         }
       }
       if (!name || topLevel) continue;
-      if (name.type === "identifier" && isConst && value) scope.set(name.text, { kind: "const", expr: readExpr(value, scope) });
+      if (name.type === "identifier" && constant && value) scope.set(name.text, { kind: "const", expr: readExpr(value, scope) });
       else {
         const names = new Set<string>();
         collectBindingNames(name, names);

@@ -4,7 +4,7 @@
  * inlined through the scope handed in; top-level names stay `ref`s for the model to resolve.
  */
 import type { BuildCondition, Expr, ObjectProp } from "../model/facts";
-import { childrenOf, field, rangeOf, type Node } from "./tree-sitter";
+import { childrenOf, field, rangeOf, type Node, isConst } from "./tree-sitter";
 
 /** What a name means at a point of the walk. */
 export type Binding = { kind: "const"; expr: Expr } | { kind: "opaque" } | { kind: "top" };
@@ -296,13 +296,13 @@ function readFunction(node: Node, scope: Scope, depth: number): Expr {
   let returns: Expr | undefined;
   for (const stmt of childrenOf(body)) {
     if (stmt.type === "lexical_declaration" || stmt.type === "variable_declaration") {
-      const isConst = stmt.text.startsWith("const");
+      const constant = isConst(stmt);
       for (const decl of childrenOf(stmt)) {
         if (decl.type !== "variable_declarator") continue;
         const name = field(decl, "name");
         const value = field(decl, "value");
         if (!name) continue;
-        if (name.type === "identifier" && isConst && value) locals.set(name.text, { kind: "const", expr: readExpr(value, blockScope, depth + 1) });
+        if (name.type === "identifier" && constant && value) locals.set(name.text, { kind: "const", expr: readExpr(value, blockScope, depth + 1) });
         else {
           const names = new Set<string>();
           collectBindingNames(name, names);

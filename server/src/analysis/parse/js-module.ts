@@ -2,9 +2,9 @@
  * The module-level facts of a JS/TS file: imports (ES and `require`), exports (declarations,
  * specifiers, re-exports, `export default`, `module.exports`) and top-level `const` values.
  */
-import type { ExportFact, ImportFact, JsFacts } from "../model/facts";
+import type { ExportFact, Expr, ImportFact, JsFacts } from "../model/facts";
 import { collectBindingNames, readExpr, stringValue, type Scope } from "./js-expr";
-import { childrenOf, field, type Node } from "./tree-sitter";
+import { childrenOf, field, rangeOf, type Node, isConst } from "./tree-sitter";
 
 export function requireSource(value: Node | undefined): string | undefined {
   if (value?.type !== "call_expression" || field(value, "function")?.text !== "require") return undefined;
@@ -34,7 +34,10 @@ export function readImport(stmt: Node, into: ImportFact[]): void {
   }
 }
 
-export function readTopLevel(stmt: Node, top: Scope, facts: JsFacts): void {
+/** The parts of a module's facts a top-level statement writes. */
+export type TopLevelFacts = Pick<JsFacts, "exports" | "consts" | "defaultExport" | "commonjsExport">;
+
+export function readTopLevel(stmt: Node, top: Scope, facts: TopLevelFacts): void {
   if (stmt.type === "export_statement") {
     const decl = field(stmt, "declaration");
     const value = field(stmt, "value");
@@ -45,7 +48,7 @@ export function readTopLevel(stmt: Node, top: Scope, facts: JsFacts): void {
       return;
     }
     if (value) {
-      facts.defaultExport = readExpr(value, top);
+      facts.defaultExport = isFunctionNode(value) ? opaqueFunction(value) : readExpr(value, top);
       if (value.type === "identifier") facts.exports.push({ exported: "default", local: value.text });
       return;
     }
@@ -53,7 +56,7 @@ export function readTopLevel(stmt: Node, top: Scope, facts: JsFacts): void {
     if (!clause) {
       // `export default function f() {}` / `export default class` land here as declarations.
       const def = childrenOf(stmt).find((c) => c.type.includes("function") || c.type.includes("class"));
-      if (def) facts.defaultExport = readExpr(def, top);
+      if (def) facts.defaultExport = opaqueFunction(def);
       return;
     }
     for (const spec of childrenOf(clause)) {
@@ -95,18 +98,27 @@ function declaredNames(decl: Node): string[] {
   return name ? [name.text] : [];
 }
 
-function readDeclaration(decl: Node, top: Scope, facts: JsFacts): void {
+function readDeclaration(decl: Node, top: Scope, facts: TopLevelFacts): void {
   if (decl.type !== "lexical_declaration" && decl.type !== "variable_declaration") {
-    if (decl.type === "function_declaration" && field(decl, "name")) {
-      facts.consts[field(decl, "name")!.text] = readExpr(decl, top);
-    }
+    const name = field(decl, "name");
+    if (decl.type === "function_declaration" && name) facts.consts[name.text] = opaqueFunction(decl);
     return;
   }
-  if (!decl.text.startsWith("const")) return;
+  if (!isConst(decl)) return;
   for (const d of childrenOf(decl)) {
     if (d.type !== "variable_declarator") continue;
     const name = field(d, "name");
     const value = field(d, "value");
-    if (name?.type === "identifier" && value) facts.consts[name.text] = readExpr(value, top);
+    if (name?.type !== "identifier" || !value) continue;
+    // A function's body is the call walker's business; as a value it is never a URL.
+    facts.consts[name.text] = isFunctionNode(value) ? opaqueFunction(value) : readExpr(value, top);
   }
+}
+
+function isFunctionNode(node: Node): boolean {
+  return node.type === "arrow_function" || node.type === "function_expression" || node.type === "function" || node.type === "class";
+}
+
+function opaqueFunction(node: Node): Expr {
+  return { kind: "function", returns: undefined, param: undefined, range: rangeOf(node) };
 }

@@ -94,3 +94,8 @@ export function childrenOf(node: Node): Node[] {
 export function field(node: Node, name: string): Node | undefined {
   return node.childForFieldName(name) ?? undefined;
 }
+
+/** A `const` declaration (checked on its first token: `.text` would copy the whole statement). */
+export function isConst(decl: Node): boolean {
+  return decl.firstChild?.type === "const";
+}

@@ -8,7 +8,7 @@ import type { Expr, ObjectSlot, ProxyEntryFact, ViteConfigFacts } from "../model
 import { ZERO_RANGE } from "../model/range";
 import { propertyKey, readExpr, type Binding, type Scope } from "./js-expr";
 import { readSuppressions } from "./suppressions";
-import { childrenOf, field, rangeOf, type Node, type Tree } from "./tree-sitter";
+import { childrenOf, field, rangeOf, type Node, type Tree, isConst } from "./tree-sitter";
 
 /** Whether a path names a Vite config file. */
 export function isViteConfig(path: string): boolean {
@@ -32,7 +32,7 @@ export function readViteConfig(tree: Tree, text: string): ViteConfigFacts {
   const topConsts = new Map<string, Node>();
   for (const stmt of childrenOf(root)) {
     const decl = stmt.type === "export_statement" ? field(stmt, "declaration") : stmt;
-    if (decl?.type !== "lexical_declaration" || !decl.text.startsWith("const")) continue;
+    if (decl?.type !== "lexical_declaration" || !isConst(decl)) continue;
     for (const d of childrenOf(decl)) {
       const name = field(d, "name");
       const value = field(d, "value");
@@ -186,7 +186,7 @@ function readRewrite(rewrite: Expr | "unknown"): string | null {
 /** The expression after `export default` or `module.exports =`. */
 function exportedNode(root: Node): Node | undefined {
   for (const stmt of childrenOf(root)) {
-    if (stmt.type === "export_statement" && stmt.text.startsWith("export default")) {
+    if (stmt.type === "export_statement" && stmt.children.some((c) => c?.type === "default")) {
       return field(stmt, "value") ?? childrenOf(stmt).find((c) => c.type !== "comment");
     }
     if (stmt.type === "expression_statement") {
