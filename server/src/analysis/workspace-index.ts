@@ -16,6 +16,7 @@ import { grammarFor, type Grammars, type Tree } from "./parse/tree-sitter";
 import { isViteConfig, readViteConfig } from "./parse/vite-config";
 import { isTsconfig, readTsconfig } from "./parse/tsconfig";
 import { aliasLookup, type AliasLookup } from "./model/aliases";
+import { demandStep, rootsOf, type RemoteDemand } from "./model/demand";
 
 /** A change to an open document, as LSP sends it (0-based, UTF-16), already applied to `text`. */
 export interface DocumentEdit {
@@ -47,6 +48,8 @@ export class WorkspaceIndex {
   private factsView: Map<string, FileFacts> | undefined;
   /** Files whose facts changed since `factsView` was made (the view is patched, not rebuilt). */
   private readonly dirty = new Set<string>();
+  /** The names each file was asked for (kept so a changed file is asked again). */
+  private readonly demanded = new Map<string, Set<string>>();
   /** Import specifiers of JS/TS files read but not parsed (no trigger word), by file. */
   private readonly specifiers = new Map<string, string[]>();
   /** How many files were parsed since the index was made (for tests and benchmarks). */
@@ -127,57 +130,75 @@ export class WorkspaceIndex {
   /** The model's input: reads what is not read yet, then follows imports to files it needs. */
   input(): WorkspaceInput {
     const files = this.files();
-    const queue: string[] = [];
     let facts = this.factsView;
     if (facts && this.dirty.size === 0) return { files, facts };
+    const queue: [string, string][] = [];
+    const roots = (path: string, f: FileFacts) => {
+      for (const name of rootsOf(f)) queue.push([path, name]);
+    };
     if (facts) {
-      // Patch the view: only the files that changed, and what they newly import.
+      // Patch the view: only the files that changed, and what they now need from others.
       facts = new Map(facts);
       for (const path of this.dirty) {
         const entry = this.entries.get(path);
-        // a file another one imports stays parsed even without a trigger word
+        // a file another one needs a value from stays parsed even without a trigger word
         if (entry && entry.facts === undefined) entry.facts = this.load(path, entry.onDemand || facts.has(path));
+        const again = this.demanded.get(path) ?? new Set<string>();
+        this.demanded.delete(path);
         if (entry?.facts) {
           facts.set(path, entry.facts);
-          queue.push(path);
+          roots(path, entry.facts);
+          for (const name of again) queue.push([path, name]);
         } else facts.delete(path);
       }
     } else {
       facts = new Map<string, FileFacts>();
+      this.demanded.clear();
       for (const [path, entry] of this.entries) {
         if (entry.facts === undefined) entry.facts = this.load(path, false);
         if (entry.facts) {
           facts.set(path, entry.facts);
-          queue.push(path);
+          roots(path, entry.facts);
         }
       }
     }
     const candidates = this.factsView ? [...this.dirty] : [...this.specifiers.keys()];
     this.dirty.clear();
     const aliases = aliasLookup(facts);
-    const need = (target: string) => {
-      if (facts!.has(target)) return;
+    const need = (target: string): boolean => {
+      if (facts!.has(target)) return true;
       const entry = this.entries.get(target);
-      if (!entry) return;
+      if (!entry) return false;
       if (entry.facts === null || entry.facts === undefined) {
         entry.facts = this.load(target, true);
         entry.onDemand = true;
       }
-      if (entry.facts) {
-        facts!.set(target, entry.facts);
-        queue.push(target);
-      }
+      if (!entry.facts) return false;
+      facts!.set(target, entry.facts);
+      roots(target, entry.facts);
+      return true;
     };
     const follow = () => {
       while (queue.length) {
-        const path = queue.pop()!;
-        for (const target of this.importsOf(path, facts!.get(path)!, files, aliases)) need(target);
+        const [path, name] = queue.pop()!;
+        let done = this.demanded.get(path);
+        if (!done) this.demanded.set(path, (done = new Set()));
+        if (done.has(name)) continue;
+        done.add(name);
+        const f = facts!.get(path);
+        if (!f) continue;
+        const step = demandStep(f, name);
+        for (const n of step.local) queue.push([path, n]);
+        for (const r of step.remote) {
+          const target = this.remoteTarget(path, r, files, aliases);
+          if (target && need(target[0])) queue.push(target);
+        }
       }
     };
     follow();
     // A file with no trigger word that imports an axios instance makes requests through it.
     const instanceModules = new Set<string>();
-    for (const [path, f] of facts) if (f.kind === "js" && f.instances.some((i) => i.name)) instanceModules.add(path);
+    for (const [path, f] of facts) if (f.kind === "js" && f.instances.some((i) => i.name || i.factory)) instanceModules.add(path);
     for (const path of candidates) {
       const specs = this.specifiers.get(path);
       if (!specs || facts.has(path)) continue;
@@ -188,31 +209,25 @@ export class WorkspaceIndex {
     return { files, facts };
   }
 
+  /** The file and name a demand on another module lands on. */
+  private remoteTarget(from: string, demand: RemoteDemand, files: ReadonlySet<string>, aliases: AliasLookup): [string, string] | undefined {
+    if (demand.lang === "js") {
+      const target = resolveJsModule(from, demand.source, files, aliases(from));
+      return target ? [target, demand.name] : undefined;
+    }
+    if (demand.name !== "*") {
+      const sub = resolvePyModule(from, `${demand.source}${demand.source.endsWith(".") ? "" : "."}${demand.name}`, files);
+      if (sub) return [sub, "*"];
+    }
+    const mod = resolvePyModule(from, demand.source, files);
+    return mod ? [mod, demand.name] : undefined;
+  }
+
   private dirtyViews(): void {
     this.filesView = undefined;
     this.factsView = undefined;
     this.dirty.clear();
-  }
-
-  private importsOf(path: string, facts: FileFacts, files: ReadonlySet<string>, aliases: AliasLookup): string[] {
-    const out: string[] = [];
-    if (facts.kind === "js") {
-      const own = aliases(path);
-      const sources = new Set([...facts.imports.map((i) => i.source), ...facts.exports.flatMap((e) => (e.source ? [e.source] : []))]);
-      for (const s of sources) {
-        const target = resolveJsModule(path, s, files, own);
-        if (target) out.push(target);
-      }
-    } else if (facts.kind === "python") {
-      for (const imp of facts.imports) {
-        const names = imp.name ? [`${imp.module}${imp.module.endsWith(".") ? "" : "."}${imp.name}`, imp.module] : [imp.module];
-        for (const n of names) {
-          const target = resolvePyModule(path, n, files);
-          if (target) out.push(target);
-        }
-      }
-    }
-    return out;
+    this.demanded.clear();
   }
 
   /** Reads a file's facts; `needed` parses a source file even without a trigger word. */

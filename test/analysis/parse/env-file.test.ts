@@ -1,14 +1,19 @@
 /** `.env*` files as Vite's dotenv reads them. */
 import { strict as assert } from "node:assert";
-import { isEnvFile, readEnvFile } from "../../../server/src/analysis/parse/env-file";
+import { isEnvExample, isEnvFile, readEnvFile } from "../../../server/src/analysis/parse/env-file";
 
 describe("parse/env-file", () => {
   for (const ok of [".env", ".env.local", ".env.production", ".env.development.local", "web/.env.staging"]) {
     it(`${ok} is an env file`, () => assert.equal(isEnvFile(ok), true));
   }
-  for (const no of [".env.example", ".env.sample", ".env.template", "env.ts", ".envrc"]) {
+  for (const no of ["env.ts", ".envrc"]) {
     it(`${no} is not an env file`, () => assert.equal(isEnvFile(no), false));
   }
+  // read, but only as the list of variables a developer is told to set (never as values)
+  for (const example of [".env.example", ".env.sample", ".env.template", "web/.env.local.example"]) {
+    it(`${example} is an example env file`, () => assert.equal(isEnvFile(example) && isEnvExample(example), true));
+  }
+  it(".env.production is not an example", () => assert.equal(isEnvExample(".env.production"), false));
 
   it("reads KEY=value lines with their 0-based lines", () => {
     const f = readEnvFile("# comment\nVITE_API_URL=http://localhost:8000\n\nOTHER = x\n");

@@ -6,7 +6,7 @@
 import type { EnvFacts, Expr, ViteConfigFacts } from "./facts";
 import { compileKey } from "./match";
 import { dirname, isUnder, join } from "./paths";
-import type { BuildMode, JsResolver } from "./resolve";
+import { UNKNOWN_ENV, type BuildMode, type JsResolver } from "./resolve";
 import type { Frontend, ProxyEntry, ProxyTable, WorkspaceInput } from "./topology";
 import { isAbsolute } from "./urls";
 
@@ -85,9 +85,20 @@ export function frontendOf(frontends: readonly Frontend[], file: string): Fronte
   return best;
 }
 
-/** The `import.meta.env` a `mode` build of a frontend sees, from its `.env*` files (later files win). */
+const EXAMPLES = [".env.example", ".env.sample", ".env.template", ".env.dist", ".env.local.example", ".env.development.example"];
+
+/**
+ * The `import.meta.env` a `mode` build of a frontend sees, from its `.env*` files (later files
+ * win). In dev, a variable only an example file names is `UNKNOWN_ENV`: the developer sets it.
+ */
 export function envOf(input: WorkspaceInput, frontend: Frontend | undefined, mode: BuildMode): Record<string, string> {
   const vars: Record<string, string> = {};
+  if (mode === "dev") {
+    for (const name of EXAMPLES) {
+      const facts = input.facts.get(join(frontend?.root ?? "", name));
+      if (facts?.kind === "env") for (const k of Object.keys((facts as EnvFacts).vars)) vars[k] = UNKNOWN_ENV;
+    }
+  }
   const names = mode === "dev" ? [".env", ".env.local", ".env.development", ".env.development.local"] : [".env", ".env.production"];
   for (const name of names) {
     const facts = input.facts.get(join(frontend?.root ?? "", name));

@@ -9,6 +9,9 @@ import type { LiteralRef, UrlValue } from "./topology";
 import { resolveJsModule } from "./paths";
 import { UNKNOWN_URL, isAbsolute, splitUrl } from "./urls";
 
+/** An env variable a developer is told to set (it is in `.env.example`): its value is not known. */
+export const UNKNOWN_ENV = "\u0000unknown";
+
 export type BuildMode = "dev" | "prod";
 
 /** How the resolver reads the workspace. */
@@ -167,13 +170,14 @@ export class JsResolver {
         return [{ text: expr.part === "origin" ? ORIGIN : expr.part === "host" ? HOST : PROTOCOL, exact: true }];
       case "env": {
         const value = expr.source === "import.meta.env" ? this.ctx.env(file, mode)[expr.name] : undefined;
-        return [value !== undefined ? { text: value, exact: true } : UNKNOWN_URL];
+        return [value !== undefined && value !== UNKNOWN_ENV ? { text: value, exact: true } : UNKNOWN_URL];
       }
       case "fallback": {
         const right = () => next(expr.right).map((v) => withFallback(v, expr));
         if (expr.left.kind === "env") {
           if (expr.left.source === "import.meta.env") {
             const value = this.ctx.env(file, mode)[expr.left.name];
+            if (value === UNKNOWN_ENV) return cap([UNKNOWN_URL, ...right()]);
             return value ? [{ text: value, exact: true }] : right();
           }
           return cap([UNKNOWN_URL, ...right()]);

@@ -5,9 +5,14 @@
  */
 import type { EnvFacts } from "../model/facts";
 
-/** Whether a file name is a dotenv file Vite loads (`.env`, `.env.production`, `.env.local`, ...). */
+/** Whether a file name is a dotenv file (`.env`, `.env.production`, `.env.local`, `.env.example`, ...). */
 export function isEnvFile(path: string): boolean {
-  return /(^|\/)\.env(\.[\w.-]+)?$/.test(path) && !/\.(example|sample|template|dist)$/.test(path);
+  return /(^|\/)\.env(\.[\w.-]+)?$/.test(path);
+}
+
+/** `.env.example` and the like: not loaded by Vite, but they name the variables a developer sets. */
+export function isEnvExample(path: string): boolean {
+  return /(^|\/)\.env(\.[\w.-]+)?\.(example|sample|template|dist)$/.test(path);
 }
 
 export function readEnvFile(text: string): EnvFacts {
