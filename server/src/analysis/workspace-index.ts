@@ -8,13 +8,8 @@
 import type { FileFacts } from "./model/facts";
 import { resolveJsModule, resolvePyModule } from "./model/paths";
 import type { WorkspaceInput } from "./model/topology";
-import { isEnvFile, readEnvFile } from "./parse/env-file";
-import { PYTHON_TRIGGERS, readPythonModule } from "./parse/fastapi";
-import { CLIENT_TRIGGERS, readClientModule } from "./parse/http-calls";
-import { isPortsFile, readPorts } from "./parse/ports";
 import { grammarFor, type Grammars, type Tree } from "./parse/tree-sitter";
-import { isViteConfig, readViteConfig } from "./parse/vite-config";
-import { isTsconfig, readTsconfig } from "./parse/tsconfig";
+import { factsOf, fileKind, readFile } from "./read-file";
 import { aliasLookup, type AliasLookup } from "./model/aliases";
 import { demandStep, rootsOf, type RemoteDemand } from "./model/demand";
 
@@ -95,7 +90,7 @@ export class WorkspaceIndex {
     this.parseCount++;
     this.open.set(path, { text, version, tree });
     const isNew = !this.entries.has(path);
-    this.entries.set(path, { facts: this.factsFrom(path, text, tree), onDemand: false });
+    this.entries.set(path, { facts: factsOf(path, text, tree, true), onDemand: false });
     if (isNew) this.dirtyViews();
     else this.dirty.add(path);
   }
@@ -217,7 +212,7 @@ export class WorkspaceIndex {
     }
     if (demand.name !== "*") {
       const sub = resolvePyModule(from, `${demand.source}${demand.source.endsWith(".") ? "" : "."}${demand.name}`, files);
-      if (sub) return [sub, "*"];
+      if (sub) return [sub, demand.attr ?? "*"];
     }
     const mod = resolvePyModule(from, demand.source, files);
     return mod ? [mod, demand.name] : undefined;
@@ -233,54 +228,15 @@ export class WorkspaceIndex {
   /** Reads a file's facts; `needed` parses a source file even without a trigger word. */
   private load(path: string, needed: boolean): FileFacts | null {
     const open = this.open.get(path);
-    if (open) return this.factsFrom(path, open.text, open.tree);
-    const kind = fileKind(path);
-    if (!kind) return null;
+    if (open) return factsOf(path, open.text, open.tree, true);
+    this.specifiers.delete(path);
+    if (!fileKind(path)) return null;
     const text = this.read(path);
     if (text === undefined) return null;
-    if (kind === "env") return readEnvFile(text);
-    if (kind === "ports") return readPorts(text);
-    if (kind === "tsconfig") return readTsconfig(text);
-    if (kind === "vite") return this.parseNow(path, text);
-    const triggers = kind === "python" ? PYTHON_TRIGGERS : CLIENT_TRIGGERS;
-    this.specifiers.delete(path);
-    if (!needed && !triggers.some((t) => text.includes(t))) {
-      if (kind === "js") {
-        const specs = [...text.matchAll(IMPORT_SPECIFIER)].map((m) => m[1] ?? m[2]);
-        if (specs.length) this.specifiers.set(path, specs);
-      }
-      return null;
-    }
-    return this.parseNow(path, text);
-  }
-
-  private parseNow(path: string, text: string): FileFacts | null {
-    const grammar = grammarFor(path);
-    if (!grammar) return null;
-    const tree = this.grammars.parse(grammar, text);
-    this.parseCount++;
-    if (!tree) return null;
-    try {
-      return this.factsFrom(path, text, tree);
-    } finally {
-      tree.delete();
-    }
-  }
-
-  private factsFrom(path: string, text: string, tree: Tree | undefined): FileFacts | null {
-    const kind = fileKind(path);
-    if (kind === "env") return readEnvFile(text);
-    if (kind === "ports") return readPorts(text);
-    if (kind === "tsconfig") return readTsconfig(text);
-    if (!tree) return null;
-    try {
-      if (kind === "vite") return readViteConfig(tree, text);
-      if (kind === "python") return readPythonModule(tree, text);
-      if (kind === "js") return readClientModule(tree, text);
-    } catch {
-      return null; // a parser bug on one odd file must not take the workspace down
-    }
-    return null;
+    const read = readFile(this.grammars, path, text, needed);
+    if (read.parsed) this.parseCount++;
+    if (read.specifiers) this.specifiers.set(path, read.specifiers);
+    return read.facts;
   }
 
   /**
@@ -298,20 +254,4 @@ export class WorkspaceIndex {
     for (const doc of this.open.values()) doc.tree?.delete();
     this.open.clear();
   }
-}
-
-/** `import x from './a'`, `export ... from './a'`, `require('./a')`: relative and aliased specifiers only. */
-const IMPORT_SPECIFIER = /\bfrom\s*['"]([.@~#][^'"]*)['"]|\brequire\(\s*['"]([.@~#][^'"]*)['"]\s*\)/g;
-
-type FileKind = "vite" | "python" | "js" | "env" | "ports" | "tsconfig";
-
-export function fileKind(path: string): FileKind | undefined {
-  if (isViteConfig(path)) return "vite";
-  if (isEnvFile(path)) return "env";
-  if (isPortsFile(path)) return "ports";
-  if (isTsconfig(path)) return "tsconfig";
-  const grammar = grammarFor(path);
-  if (grammar === "python") return "python";
-  if (grammar) return /\.d\.[mc]?ts$/.test(path) ? undefined : "js";
-  return undefined;
 }

@@ -19,6 +19,7 @@ export async function check(root: string, rules: readonly string[]): Promise<Che
   const { files, notes } = walk(root);
   const index = new WorkspaceIndex(grammars, (rel) => readText(root, rel, notes));
   index.setFiles(files);
+
   const topology = buildTopology(index.input());
   const findings = analyze(topology, {}, rules);
   for (const fe of topology.frontends) {

@@ -3,8 +3,8 @@
  * of the folder or in circles, skipping dependencies, virtual environments and build output, and
  * read as text only when small enough and not binary (cli.md, "What it skips").
  */
-import { closeSync, openSync, readdirSync, readSync, realpathSync, statSync, type Dirent } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, realpathSync, type Dirent } from "node:fs";
+import { sep } from "node:path";
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 
@@ -35,23 +35,23 @@ export function walk(root: string, exclude: (rel: string) => boolean = () => fal
   const rootReal = realpathSync(root);
   const files: string[] = [];
   const notes: string[] = [];
-  const stack: string[] = [rootReal];
+  // folders as [absolute path, workspace-relative path ("" for the root)]
+  const stack: [string, string][] = [[rootReal, ""]];
   while (stack.length) {
-    const dir = stack.pop()!;
+    const [dir, relDir] = stack.pop()!;
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch (e) {
-      notes.push(`skipped ${relPath(rootReal, dir)}: ${(e as Error).message}`);
+      notes.push(`skipped ${relDir || "."}: ${(e as Error).message}`);
       continue;
     }
-    if (entries.some((e) => e.name === "pyvenv.cfg") && dir !== rootReal) {
-      notes.push(`skipped ${relPath(rootReal, dir)}: a virtual environment`);
+    if (relDir && entries.some((e) => e.name === "pyvenv.cfg")) {
+      notes.push(`skipped ${relDir}: a virtual environment`);
       continue;
     }
     for (const entry of entries) {
-      const full = join(dir, entry.name);
-      const rel = relPath(rootReal, full);
+      const rel = relDir ? `${relDir}/${entry.name}` : entry.name;
       // Links are not followed: one into the folder is walked under its real name anyway (and
       // could hide it or loop), one out of it is not the workspace's.
       if (entry.isSymbolicLink()) {
@@ -60,7 +60,7 @@ export function walk(root: string, exclude: (rel: string) => boolean = () => fal
       }
       if (entry.isDirectory()) {
         if (SKIP_DIRS.has(entry.name) || exclude(rel + "/")) continue;
-        stack.push(full);
+        stack.push([dir + sep + entry.name, rel]);
       } else if (entry.isFile() && !exclude(rel)) {
         files.push(rel);
       }
@@ -70,29 +70,18 @@ export function walk(root: string, exclude: (rel: string) => boolean = () => fal
   return { files, notes };
 }
 
-function relPath(root: string, full: string): string {
-  return relative(root, full).split(sep).join("/");
-}
-
 /** A file's text, or undefined when it is too large, binary or unreadable (with the reason in `notes`). */
 export function readText(root: string, rel: string, notes?: string[]): string | undefined {
-  const full = join(root, ...rel.split("/"));
+  const full = root + sep + rel.split("/").join(sep);
   let fd: number | undefined;
   try {
-    const st = statSync(full);
-    if (st.size > MAX_FILE_BYTES) {
+    fd = openSync(full, "r");
+    const size = fstatSync(fd).size;
+    if (size > MAX_FILE_BYTES) {
       notes?.push(`skipped ${rel}: larger than 1 MiB`);
       return undefined;
     }
-    fd = openSync(full, "r");
-    const buf = Buffer.alloc(st.size);
-    let read = 0;
-    while (read < st.size) {
-      const n = readSync(fd, buf, read, st.size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    const bytes = buf.subarray(0, read);
+    const bytes = readFileSync(fd);
     if (bytes.includes(0)) {
       notes?.push(`skipped ${rel}: not text`);
       return undefined;

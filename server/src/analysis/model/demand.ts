@@ -11,6 +11,8 @@ export interface RemoteDemand {
   lang: "js" | "python";
   source: string;
   name: string;
+  /** Python: the attribute read from `name` when `name` turns out to be a submodule. */
+  attr?: string;
 }
 
 export interface DemandStep {
@@ -76,10 +78,18 @@ function jsStep(facts: JsFacts, name: string): DemandStep {
   return { local: [...local], remote };
 }
 
-function pyStep(facts: PyFacts, name: string): DemandStep {
+function pyStep(facts: PyFacts, demanded: string): DemandStep {
   const local = new Set<string>();
   const remote: RemoteDemand[] = [];
-  const all = name === "*";
+  const all = demanded === "*";
+  // `posts.router`: an attribute of a name; of a module import, it is that module's name
+  const [name, attr] = all ? ["*", undefined] : splitFirst(demanded);
+  const imported = all ? undefined : facts.imports.find((i) => i.local === name);
+  if (imported) {
+    if (imported.name === undefined) remote.push({ lang: "python", source: imported.module, name: attr ?? "*" });
+    else remote.push({ lang: "python", source: imported.module, name: imported.name, attr });
+    return { local: [], remote };
+  }
   for (const [k, v] of Object.entries(facts.assigns)) if (all || k === name) pyRefs(v, local);
   for (const [k, v] of Object.entries(facts.returns)) if (all || k === name) pyRefs(v, local);
   for (const c of facts.settingsClasses) if (all || c.name === name) for (const d of Object.values(c.fields)) if (d) pyRefs(d, local);
@@ -89,14 +99,13 @@ function pyStep(facts: PyFacts, name: string): DemandStep {
     if (inc.prefix) pyRefs(inc.prefix, local);
   }
   for (const r of facts.routers) if ((all || r.name === name) && r.prefix) pyRefs(r.prefix, local);
-  for (const imp of facts.imports) {
-    if (!all && imp.local !== name) continue;
-    // `from pkg import mod` may name a submodule: the whole of it; `import pkg.mod`: likewise
-    if (imp.name === undefined) remote.push({ lang: "python", source: imp.module, name: "*" });
-    else remote.push({ lang: "python", source: imp.module, name: imp.name });
-  }
-  if (!all) local.delete(name);
+  if (!all) local.delete(demanded);
   return { local: [...local], remote };
+}
+
+function splitFirst(dotted: string): [string, string | undefined] {
+  const i = dotted.indexOf(".");
+  return i < 0 ? [dotted, undefined] : [dotted.slice(0, i), dotted.slice(i + 1).split(".")[0]];
 }
 
 /** Top-level names an `Expr` reads (`ref`s, the roots of members, called functions). */
@@ -138,7 +147,7 @@ function jsRefs(expr: Expr, into: Set<string>, depth = 0): void {
   }
 }
 
-/** Names a `PyExpr` reads (the root of an attribute chain). */
+/** Names a `PyExpr` reads: `name`, or `name.attr` for an attribute chain (the module case). */
 function pyRefs(expr: PyExpr, into: Set<string>, depth = 0): void {
   if (depth > 40) return;
   const next = (e: PyExpr) => pyRefs(e, into, depth + 1);
@@ -146,8 +155,17 @@ function pyRefs(expr: PyExpr, into: Set<string>, depth = 0): void {
     case "name":
       into.add(expr.name);
       return;
-    case "attr":
-      return next(expr.object);
+    case "attr": {
+      let root: PyExpr = expr;
+      let first = expr.name;
+      while (root.kind === "attr") {
+        first = root.name;
+        root = root.object;
+      }
+      if (root.kind === "name") into.add(`${root.name}.${first}`);
+      else next(root);
+      return;
+    }
     case "list":
       return expr.items.forEach(next);
     case "env":

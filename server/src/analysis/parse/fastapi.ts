@@ -12,6 +12,9 @@ import { childrenOf, field, rangeOf, type Node, type Tree } from "./tree-sitter"
 /** Words without which a Python file is not parsed (unless another parsed file imports it). */
 export const PYTHON_TRIGGERS = ["CORSMiddleware", "FastAPI", "APIRouter", "Starlette", "uvicorn", "include_router", "BaseSettings"];
 
+/** What an app factory's body holds: apps, routers, middleware, includes, mounts, routes, a server start. */
+const APP_WORDS = /\b(FastAPI|Starlette|APIRouter|CORSMiddleware|add_middleware|include_router|mount|uvicorn|add_api_route|add_api_websocket_route)\b|@\w+\.(get|post|put|patch|delete|head|options|trace|websocket|api_route|route)\b/;
+
 const ROUTE_METHODS: Record<string, string[]> = {
   get: ["GET"],
   post: ["POST"],
@@ -88,7 +91,8 @@ class ModuleReader {
         const name = field(stmt, "name")?.text;
         if (!body) return;
         const inner: Locals = new Map(locals ?? []);
-        this.block(body, inner);
+        // An app factory's body is read; the bodies of all other functions hold nothing we use.
+        if (APP_WORDS.test(body.text)) this.block(body, inner);
         // def get_settings(): return Settings()
         const ret = childrenOf(body).find((s) => s.type === "return_statement");
         const value = ret ? childrenOf(ret)[0] : undefined;

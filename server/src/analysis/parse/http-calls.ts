@@ -78,9 +78,9 @@ const partMemo = new Map<string, TopLevelPart>();
 const MEMO_LIMIT = 50_000;
 const NO_SCOPE: Scope = { lookup: () => undefined };
 
-function topLevelPart(stmt: Node): TopLevelPart {
-  const key = `${stmt.startPosition.row}:${stmt.startPosition.column}:${stmt.text}`;
-  const memo = partMemo.get(key);
+function topLevelPart(stmt: Node, remember: boolean): TopLevelPart {
+  const key = remember ? `${stmt.startPosition.row}:${stmt.startPosition.column}:${stmt.text}` : "";
+  const memo = remember ? partMemo.get(key) : undefined;
   if (memo) return memo;
   const part: TopLevelPart = { names: [], imports: [], exports: [], consts: {}, defaultExport: undefined, commonjsExport: undefined };
   const decl = stmt.type === "export_statement" ? field(stmt, "declaration") ?? stmt : stmt;
@@ -103,13 +103,18 @@ function topLevelPart(stmt: Node): TopLevelPart {
     part.names.push(field(decl, "name")!.text);
   }
   readTopLevel(stmt, NO_SCOPE, part);
-  if (partMemo.size >= MEMO_LIMIT) partMemo.clear();
-  partMemo.set(key, part);
+  if (remember) {
+    if (partMemo.size >= MEMO_LIMIT) partMemo.clear();
+    partMemo.set(key, part);
+  }
   return part;
 }
 
-/** Reads the facts of one module from its syntax tree. */
-export function readClientModule(tree: Tree, text: string): JsFacts {
+/**
+ * Reads the facts of one module from its syntax tree. `edited` (an open document, read again on
+ * every keystroke) remembers each top-level statement's part for the next read.
+ */
+export function readClientModule(tree: Tree, text: string, edited = false): JsFacts {
   const root = tree.rootNode;
   const facts: JsFacts = {
     kind: "js",
@@ -133,7 +138,7 @@ export function readClientModule(tree: Tree, text: string): JsFacts {
   // Passes 1 and 2, per top-level statement (memoised: an edit leaves the others as they were):
   // the module's own names, so references to them stay `ref`s, its imports, exports and consts.
   for (const stmt of statements) {
-    const part = topLevelPart(stmt);
+    const part = topLevelPart(stmt, edited);
     facts.imports.push(...part.imports);
     facts.exports.push(...part.exports);
     Object.assign(facts.consts, part.consts);

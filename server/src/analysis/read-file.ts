@@ -1,0 +1,76 @@
+/**
+ * One file's facts from its text: which kind of file it is, whether it is worth parsing (a
+ * trigger word, or another file needs a value from it), and the parse itself. Used by the index
+ * and by parse workers alike, so both decide the same way.
+ */
+import type { FileFacts } from "./model/facts";
+import { isEnvFile, readEnvFile } from "./parse/env-file";
+import { PYTHON_TRIGGERS, readPythonModule } from "./parse/fastapi";
+import { CLIENT_TRIGGERS, readClientModule } from "./parse/http-calls";
+import { isPortsFile, readPorts } from "./parse/ports";
+import { grammarFor, type Grammars, type Tree } from "./parse/tree-sitter";
+import { isTsconfig, readTsconfig } from "./parse/tsconfig";
+import { isViteConfig, readViteConfig } from "./parse/vite-config";
+
+export type FileKind = "vite" | "python" | "js" | "env" | "ports" | "tsconfig";
+
+export function fileKind(path: string): FileKind | undefined {
+  if (isViteConfig(path)) return "vite";
+  if (isEnvFile(path)) return "env";
+  if (isPortsFile(path)) return "ports";
+  if (isTsconfig(path)) return "tsconfig";
+  const grammar = grammarFor(path);
+  if (grammar === "python") return "python";
+  if (grammar) return /\.d\.[mc]?ts$/.test(path) ? undefined : "js";
+  return undefined;
+}
+
+/** What reading a file gave: its facts (null: nothing to read), and for an unparsed JS file its imports. */
+export interface FileRead {
+  facts: FileFacts | null;
+  /** Relative and aliased import specifiers of a JS/TS file that was not parsed. */
+  specifiers?: string[];
+  parsed: boolean;
+}
+
+/** `import x from './a'`, `export ... from './a'`, `require('./a')`: relative and aliased specifiers only. */
+const IMPORT_SPECIFIER = /\bfrom\s*['"]([.@~#][^'"]*)['"]|\brequire\(\s*['"]([.@~#][^'"]*)['"]\s*\)/g;
+
+/** Reads one file's facts from its text; `needed` parses a source file even without a trigger word. */
+export function readFile(grammars: Grammars, path: string, text: string, needed: boolean): FileRead {
+  const kind = fileKind(path);
+  if (!kind) return { facts: null, parsed: false };
+  if (kind === "env" || kind === "ports" || kind === "tsconfig") return { facts: factsOf(path, text, undefined), parsed: false };
+  if (kind !== "vite" && !needed) {
+    const triggers = kind === "python" ? PYTHON_TRIGGERS : CLIENT_TRIGGERS;
+    if (!triggers.some((t) => text.includes(t))) {
+      const specifiers = kind === "js" ? [...text.matchAll(IMPORT_SPECIFIER)].map((m) => m[1] ?? m[2]) : [];
+      return { facts: null, specifiers: specifiers.length ? specifiers : undefined, parsed: false };
+    }
+  }
+  const grammar = grammarFor(path)!;
+  const tree = grammars.parse(grammar, text);
+  if (!tree) return { facts: null, parsed: true };
+  try {
+    return { facts: factsOf(path, text, tree), parsed: true };
+  } finally {
+    tree.delete();
+  }
+}
+
+/** The facts of a file from its text and (for source files) its syntax tree; `edited` for open documents. */
+export function factsOf(path: string, text: string, tree: Tree | undefined, edited = false): FileFacts | null {
+  const kind = fileKind(path);
+  if (kind === "env") return readEnvFile(text);
+  if (kind === "ports") return readPorts(text);
+  if (kind === "tsconfig") return readTsconfig(text);
+  if (!tree) return null;
+  try {
+    if (kind === "vite") return readViteConfig(tree, text);
+    if (kind === "python") return readPythonModule(tree, text);
+    if (kind === "js") return readClientModule(tree, text, edited);
+  } catch {
+    return null; // a parser bug on one odd file must not take the workspace down
+  }
+  return null;
+}
