@@ -6,6 +6,7 @@
  * rule a marker names. Fixture metadata (`*.fixed` twins, `fix.json`) is not part of the workspace.
  */
 import { strict as assert } from "node:assert";
+import { join } from "node:path";
 import { analyzeFiles, readFolder } from "../helpers/analysis";
 import { compare, fixtureCases, isFixtureMeta, markersOf, MISSION_RULES } from "../helpers/fixtures";
 
@@ -24,4 +25,15 @@ describe("rules on annotated fixtures", () => {
       });
     });
   }
+});
+
+describe("the bundled example app", () => {
+  it("examples/blog gives exactly its three marked findings (what `npm run demo` shows)", async () => {
+    const files = readFolder(join(__dirname, "..", "..", "examples", "blog"), () => false);
+    const markers = markersOf(files);
+    assert.equal(markers.length, 3);
+    const { findings } = await analyzeFiles(files);
+    const problems = compare(findings, markers, new Set(MISSION_RULES));
+    if (problems.length) assert.fail(`examples/blog:\n  ${problems.join("\n  ")}`);
+  });
 });

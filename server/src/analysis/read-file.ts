@@ -41,6 +41,9 @@ export function readFile(grammars: Grammars, path: string, text: string, needed:
   const kind = fileKind(path);
   if (!kind) return { facts: null, parsed: false };
   if (kind === "env" || kind === "ports" || kind === "tsconfig") return { facts: factsOf(path, text, undefined), parsed: false };
+  // Minified bundles (vendored libraries, build output in odd places) are not code anyone edits,
+  // and parsing one megabyte of them costs a second.
+  if (kind === "js" && isMinified(path, text)) return { facts: null, parsed: false };
   if (kind !== "vite" && !needed) {
     const triggers = kind === "python" ? PYTHON_TRIGGERS : CLIENT_TRIGGERS;
     if (!triggers.some((t) => text.includes(t))) {
@@ -56,6 +59,15 @@ export function readFile(grammars: Grammars, path: string, text: string, needed:
   } finally {
     tree.delete();
   }
+}
+
+/** `*.min.js`, or long text whose lines average more than 500 characters. */
+export function isMinified(path: string, text: string): boolean {
+  if (/\.min\.[cm]?js$/.test(path)) return true;
+  if (text.length < 20_000) return false;
+  let lines = 1;
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lines++;
+  return text.length / lines > 500;
 }
 
 /** The facts of a file from its text and (for source files) its syntax tree; `edited` for open documents. */
