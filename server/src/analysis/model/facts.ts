@@ -259,6 +259,8 @@ export interface ViteConfigFacts {
   middlewarePaths: string[];
   /** A mock-data plugin answers requests in dev (which ones is not known statically). */
   mockPlugin: boolean;
+  /** An app framework (SvelteKit, React Router, ...) serves its own routes and endpoints in dev. */
+  appRoutes: boolean;
   /** The config has a `server` property (readable or not). */
   hasServer: boolean;
   configSlot: ObjectSlot | undefined;

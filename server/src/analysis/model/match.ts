@@ -50,7 +50,7 @@ export function compileKey(key: string): RegExp | undefined {
 export function servedByVite(frontend: Frontend, path: UrlValue, files: ReadonlySet<string>): boolean | "maybe" {
   const text = path.text.split(/[?#]/)[0];
   if (/^\/(src|@vite|@fs|@id|@react-refresh|node_modules)(\/|$)/.test(text)) return true;
-  if (frontend.config?.mockPlugin) return "maybe";
+  if (frontend.config?.mockPlugin || frontend.config?.appRoutes) return "maybe";
   if (frontend.config?.middlewarePaths.some((p) => text.startsWith(p) || (!path.exact && p.startsWith(text)))) return "maybe";
   if (text === "/" || text === "/index.html") return path.exact ? true : "maybe";
   const rel = decodeSafe(text.slice(1));

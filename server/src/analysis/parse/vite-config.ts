@@ -64,6 +64,7 @@ export function readViteConfig(tree: Tree, text: string): ViteConfigFacts {
     aliases: {},
     middlewarePaths: [],
     mockPlugin: false,
+    appRoutes: false,
     hasServer: false,
     configSlot: undefined,
     serverSlot: undefined,
@@ -108,11 +109,15 @@ export function readViteConfig(tree: Tree, text: string): ViteConfigFacts {
   // Paths the dev server answers itself: `server.middlewares.use('/x', ...)` in a plugin.
   facts.middlewarePaths = [...text.matchAll(/\bmiddlewares\.use\(\s*['"`](\/[^'"`]*)['"`]/g)].map((m) => m[1]);
   facts.mockPlugin = MOCK_PLUGINS.test(text);
+  facts.appRoutes = APP_FRAMEWORKS.test(text);
   return facts;
 }
 
 /** Plugins that answer requests in dev with mock data (paths unknown statically). */
 const MOCK_PLUGINS = /from\s+['"](vite-plugin-mock|vite-plugin-mock-server|vite-plugin-fake-server|vite-plugin-mock-dev-server|vite-plugin-api-mock)['"]/;
+
+/** Frameworks whose dev server also serves the app's own routes and endpoints (SvelteKit's `+server.ts`, ...). */
+const APP_FRAMEWORKS = /from\s+['"](@sveltejs\/kit\/vite|@remix-run\/dev|@react-router\/dev\/vite|vike\/plugin|@analogjs\/platform|@builder\.io\/qwik-city\/vite|@solidjs\/start\/config|@tanstack\/(react-)?start\/plugin\/vite|waku|vinxi)['"]/;
 
 /** `resolve.alias` as an object (`{ '@': path.resolve(__dirname, 'src') }`) or an array of `{ find, replacement }`. */
 function readAliases(resolveNode: Node | undefined, scope: Scope, consts: Map<string, Node>): Record<string, string> {

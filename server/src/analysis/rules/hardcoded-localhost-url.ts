@@ -108,11 +108,9 @@ function relativeFix(topology: Topology, head: LiteralRef, uses: UrlUse[], front
     if (!proxy) return undefined;
     edits.push(proxy);
   }
-  const relative = url.path || "";
-  const shown = relative === "" ? [...prefixes].join("', '") : relative;
-  const title = missing.length
-    ? `Use the relative URL '${shown}' and add ${missing.map((m) => `a '${m}'`).join(" and ")} proxy entr${missing.length > 1 ? "ies" : "y"}`
-    : `Use the relative URL '${shown}'`;
+  // With no path, the literal becomes '' and the requests that use it become relative.
+  const lead = url.path ? `Use the relative URL '${url.path}'` : `Drop '${url.origin}' so the requests are relative`;
+  const title = missing.length ? `${lead} and add ${missing.map((m) => `a '${m}'`).join(" and ")} proxy entr${missing.length > 1 ? "ies" : "y"}` : lead;
   return { title, edits };
 }
 
