@@ -4,6 +4,7 @@
  * the model and the rules run over it, and a fix applied to in-memory texts the way an editor
  * applies a `WorkspaceEdit` (0-based lines, UTF-16 columns, edits in one file from last to first).
  */
+import ts from "typescript";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { analyze, type Reported, type RuleSettings } from "../../server/src/analysis/analyze";
@@ -50,7 +51,12 @@ export async function withTree<T>(grammar: GrammarName, text: string, fn: (tree:
 export async function hasSyntaxError(path: string, text: string): Promise<boolean | undefined> {
   const grammar = grammarFor(path);
   if (!grammar) return undefined;
-  return withTree(grammar, text, (tree) => tree.rootNode.hasError);
+  if (await withTree(grammar, text, (tree) => tree.rootNode.hasError)) return true;
+  // tree-sitter recovers from some mistakes silently (`{ a, , }`); TypeScript's parser does not.
+  if (grammar === "python") return false;
+  const kind = /\.(tsx|jsx)$/.test(path) ? ts.ScriptKind.TSX : /\.m?ts$|\.cts$/.test(path) ? ts.ScriptKind.TS : ts.ScriptKind.JS;
+  const source = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, kind);
+  return ((source as unknown as { parseDiagnostics: unknown[] }).parseDiagnostics ?? []).length > 0;
 }
 
 export interface Analysis {

@@ -19,7 +19,7 @@ export type Expr =
   | { kind: "fallback"; left: Expr; right: Expr; range: Range }
   | { kind: "cond"; test: BuildCondition; then: Expr; else: Expr; range: Range }
   | { kind: "url"; path: Expr; base: Expr | undefined; range: Range }
-  | { kind: "object"; props: ObjectProp[]; spreads: Expr[]; range: Range; complete: boolean }
+  | { kind: "object"; props: ObjectProp[]; spreads: Expr[]; spreadAt: number[]; range: Range; complete: boolean }
   | { kind: "literal"; value: boolean | number | null; range: Range }
   | { kind: "regex"; pattern: string; range: Range }
   | { kind: "function"; returns: Expr | undefined; param: string | undefined; range: Range }
@@ -31,6 +31,7 @@ export type Expr =
 /** Which builds take a branch: `dev` for `import.meta.env.DEV ? a : b`, `prod` for the inverse. */
 export type BuildCondition = "dev" | "prod" | "unknown";
 
+/** A property; `spreadAt[i]` of an object is how many properties precede its spread `i`. */
 export interface ObjectProp {
   key: string | undefined;
   keyRange: Range;

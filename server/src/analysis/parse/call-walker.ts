@@ -7,7 +7,7 @@
  */
 import type { CallFact, Callee, DefaultsFact, Expr, InstanceFact, JsFacts } from "../model/facts";
 import type { Range } from "../model/range";
-import { buildCondition, collectBindingNames, readExpr, type Binding, type Scope } from "./js-expr";
+import { buildCondition, collectBindingNames, getProp, readExpr, type Binding, type Scope } from "./js-expr";
 import { childrenOf, field, isConst, rangeOf, type Node } from "./tree-sitter";
 
 const AXIOS_METHODS: Record<string, { method: string | undefined; config: number }> = {
@@ -371,9 +371,8 @@ export class CallWalker {
   }
 }
 
-/** A property of an object `Expr` by key. */
+/** A property of a request's config object; a spread that cannot be read makes it unknown. */
 export function prop(obj: Expr, key: string): Expr | undefined {
-  if (obj.kind !== "object") return undefined;
-  for (let i = obj.props.length - 1; i >= 0; i--) if (obj.props[i].key === key) return obj.props[i].value;
-  return undefined;
+  const value = getProp(obj, key);
+  return value === "unknown" ? { kind: "unknown", range: obj.range } : value;
 }

@@ -200,6 +200,7 @@ function readObject(node: Node, scope: Scope, depth: number): Expr {
   const range = rangeOf(node);
   const props: ObjectProp[] = [];
   const spreads: Expr[] = [];
+  const spreadAt: number[] = [];
   let complete = true;
   for (const child of childrenOf(node)) {
     if (child.type === "pair") {
@@ -215,6 +216,7 @@ function readObject(node: Node, scope: Scope, depth: number): Expr {
     } else if (child.type === "spread_element") {
       const inner = childrenOf(child)[0];
       spreads.push(inner ? readExpr(inner, scope, depth + 1) : { kind: "unknown", range: rangeOf(child) });
+      spreadAt.push(props.length);
     } else if (child.type === "method_definition") {
       const name = field(child, "name");
       const r = rangeOf(child);
@@ -223,7 +225,29 @@ function readObject(node: Node, scope: Scope, depth: number): Expr {
       complete = false;
     }
   }
-  return { kind: "object", props, spreads, range, complete };
+  return { kind: "object", props, spreads, spreadAt, range, complete };
+}
+
+/**
+ * A property of an object `Expr` as JS evaluates it (a later spread overrides an earlier key):
+ * its value, undefined when absent, "unknown" when a spread that cannot be read may hold it.
+ */
+export function getProp(obj: Expr | undefined, key: string): Expr | undefined | "unknown" {
+  if (!obj || obj.kind !== "object") return obj ? "unknown" : undefined;
+  let found: Expr | undefined | "unknown" = obj.complete ? undefined : "unknown";
+  let spread = 0;
+  const fromSpreads = (upTo: number) => {
+    for (; spread < obj.spreads.length && obj.spreadAt[spread] <= upTo; spread++) {
+      const inSpread = getProp(obj.spreads[spread], key);
+      if (inSpread !== undefined) found = inSpread;
+    }
+  };
+  obj.props.forEach((p, i) => {
+    fromSpreads(i);
+    if (p.key === key) found = p.value;
+  });
+  fromSpreads(obj.props.length);
+  return found;
 }
 
 /** The key of an object property: identifiers, strings, numbers, and computed keys that resolve. */

@@ -6,25 +6,13 @@
  */
 import type { Expr, ObjectSlot, ProxyEntryFact, ViteConfigFacts } from "../model/facts";
 import { ZERO_RANGE } from "../model/range";
-import { propertyKey, readExpr, type Binding, type Scope } from "./js-expr";
+import { getProp, propertyKey, readExpr, type Binding, type Scope } from "./js-expr";
 import { readSuppressions } from "./suppressions";
 import { childrenOf, field, rangeOf, type Node, type Tree, isConst } from "./tree-sitter";
 
 /** Whether a path names a Vite config file. */
 export function isViteConfig(path: string): boolean {
   return /(^|\/)vite\.config\.(js|mjs|cjs|ts|mts|cts)$/.test(path);
-}
-
-/** A property of an object `Expr`: its value, undefined when absent, "unknown" when a spread may hold it. */
-export function getProp(obj: Expr | undefined, key: string): Expr | undefined | "unknown" {
-  if (!obj || obj.kind !== "object") return obj ? "unknown" : undefined;
-  for (let i = obj.props.length - 1; i >= 0; i--) if (obj.props[i].key === key) return obj.props[i].value;
-  if (!obj.complete) return "unknown";
-  for (let i = obj.spreads.length - 1; i >= 0; i--) {
-    const found = getProp(obj.spreads[i], key);
-    if (found !== undefined) return found;
-  }
-  return undefined;
 }
 
 export function readViteConfig(tree: Tree, text: string): ViteConfigFacts {
@@ -232,7 +220,9 @@ function configObject(node: Node, scope: Scope, consts: Map<string, Node>, depth
       const body = field(node, "body");
       if (!body) return undefined;
       if (body.type !== "statement_block") return configObject(body, scope, consts, depth + 1);
-      // Read the block with its locals in scope, then find the object its last `return` gives.
+      // Read the block with its locals in scope, then find the object its last `return` gives;
+      // a `return` inside a branch (`if (command === 'serve') return {...}`) makes it unknown.
+      if (childrenOf(body).some((stmt) => stmt.type !== "return_statement" && hasReturn(stmt))) return undefined;
       const fnExpr = readExpr(node, scope);
       const ret = [...childrenOf(body)].reverse().find((s) => s.type === "return_statement");
       const value = ret ? childrenOf(ret)[0] : undefined;
@@ -244,6 +234,13 @@ function configObject(node: Node, scope: Scope, consts: Map<string, Node>, depth
     default:
       return undefined;
   }
+}
+
+/** Whether a statement returns from the function it is in (not counting nested functions). */
+function hasReturn(node: Node): boolean {
+  if (node.type === "return_statement") return true;
+  if (/function|arrow_function|method_definition|class/.test(node.type)) return false;
+  return childrenOf(node).some(hasReturn);
 }
 
 function unwrap(node: Node): Node | undefined {

@@ -62,10 +62,7 @@ function insertProperties(file: string, slot: ObjectSlot, props: string[]): Text
     const at = { line: slot.close.start.line, character: 0 };
     if (slot.close.start.line > slot.lastPropertyEnd.line) return { file, range: { start: at, end: at }, newText: props.map((p) => `${slot.indent}${p},\n`).join("") };
   }
-  return {
-    file,
-    range: { start: slot.lastPropertyEnd, end: slot.lastPropertyEnd },
-    newText: props.map((p) => `,\n${slot.indent}${p}`).join("") + (slot.trailingComma ? "," : ""),
-  };
+  // After the last property; its own trailing comma, if any, then ends the new one.
+  return { file, range: { start: slot.lastPropertyEnd, end: slot.lastPropertyEnd }, newText: props.map((p) => `,\n${slot.indent}${p}`).join("") };
 }
 
