@@ -214,9 +214,15 @@ describe("parse/fastapi", () => {
   });
 
   describe("module facts", () => {
-    it("importsEnd is the line after the last top-level import", async () => {
-      const f = await py(`"""doc"""\nfrom fastapi import FastAPI\nimport sys\n\napp = FastAPI()\n`);
-      assert.equal(f.importsEnd, 3);
+    it("importAt is the first top-level import's line, so a new import precedes all code", async () => {
+      const f = await py(`"""doc"""\nfrom fastapi import FastAPI\nimport sys\n\napp = FastAPI()\nfrom . import routes\n`);
+      assert.equal(f.importAt, 1);
+    });
+
+    it("importAt follows __future__ imports, or a docstring when there are no imports", async () => {
+      assert.equal((await py(`from __future__ import annotations\nimport sys\n`)).importAt, 1);
+      assert.equal((await py(`"""doc"""\napp = 1\n`)).importAt, 1);
+      assert.equal((await py(`app = 1\n`)).importAt, 0);
     });
 
     it("records imports, relative ones with their dots", async () => {

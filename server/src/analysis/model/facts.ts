@@ -210,8 +210,8 @@ export interface PyFacts {
   settingsClasses: SettingsClassFact[];
   /** Functions whose body returns a single call (`def get_settings(): return Settings()`). */
   returns: Record<string, PyExpr>;
-  /** The 0-based line after the last top-level import (where `import os` goes). */
-  importsEnd: number;
+  /** The 0-based line where a new `import` goes (before any code; see fastapi.ts). */
+  importAt: number;
   /** `uvicorn.run(..., port=N)`. */
   uvicornPort: number | undefined;
   syntaxError: boolean;

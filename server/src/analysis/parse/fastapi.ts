@@ -43,17 +43,32 @@ export function readPythonModule(tree: Tree, text: string): PyFacts {
     cors: [],
     settingsClasses: [],
     returns: {},
-    importsEnd: 0,
+    importAt: 0,
     uvicornPort: undefined,
     syntaxError: root.hasError,
     suppressions: readSuppressions(text, "python"),
   };
-  for (const stmt of childrenOf(root)) {
-    if (stmt.type === "import_statement" || stmt.type === "import_from_statement" || stmt.type === "future_import_statement") facts.importsEnd = stmt.endPosition.row + 1;
-  }
+  facts.importAt = importLine(root);
   const reader = new ModuleReader(facts);
   reader.block(root, undefined);
   return facts;
+}
+
+/**
+ * Where a new `import` goes: at the first top-level import (after `from __future__` ones), so it
+ * comes before any code that could use it; with no imports, after a leading docstring.
+ */
+function importLine(root: Node): number {
+  const statements = childrenOf(root);
+  let line: number | undefined;
+  for (const stmt of statements) {
+    if (stmt.type === "future_import_statement") line = stmt.endPosition.row + 1;
+    else if (stmt.type === "import_statement" || stmt.type === "import_from_statement") return line ?? stmt.startPosition.row;
+  }
+  if (line !== undefined) return line;
+  const first = statements[0];
+  const docstring = first?.type === "expression_statement" && childrenOf(first)[0]?.type === "string";
+  return docstring ? first.endPosition.row + 1 : 0;
 }
 
 class ModuleReader {

@@ -144,8 +144,8 @@ function envFix(file: string, facts: PyFacts, argRange: Range, devOrigins: strin
   ];
   const hasOs = facts.imports.some((i) => i.module === "os" && i.name === undefined && i.local === "os");
   if (!hasOs) {
-    const at = { line: facts.importsEnd, character: 0 };
-    edits.push({ file, range: { start: at, end: at }, newText: facts.importsEnd === 0 ? "import os\n\n" : "import os\n" });
+    const at = { line: facts.importAt, character: 0 };
+    edits.push({ file, range: { start: at, end: at }, newText: "import os\n" });
   }
   return { title: `Read the origins from the CORS_ORIGINS environment variable${fromRegex ? " instead of the regex" : ""}`, edits };
 }
