@@ -31,6 +31,8 @@ export interface FileRead {
   /** Relative and aliased import specifiers of a JS/TS file that was not parsed. */
   specifiers?: string[];
   parsed: boolean;
+  /** Why the file could not be read as far as it parses (for `--verbose`). */
+  error?: string;
 }
 
 /** `import x from './a'`, `export ... from './a'`, `require('./a')`: relative and aliased specifiers only. */
@@ -55,7 +57,9 @@ export function readFile(grammars: Grammars, path: string, text: string, needed:
   const tree = grammars.parse(grammar, text);
   if (!tree) return { facts: null, parsed: true };
   try {
-    return { facts: factsOf(path, text, tree), parsed: true };
+    return { facts: factsOf(path, text, tree, false, true), parsed: true };
+  } catch (e) {
+    return { facts: null, parsed: true, error: (e as Error).message };
   } finally {
     tree.delete();
   }
@@ -71,7 +75,7 @@ export function isMinified(path: string, text: string): boolean {
 }
 
 /** The facts of a file from its text and (for source files) its syntax tree; `edited` for open documents. */
-export function factsOf(path: string, text: string, tree: Tree | undefined, edited = false): FileFacts | null {
+export function factsOf(path: string, text: string, tree: Tree | undefined, edited = false, rethrow = false): FileFacts | null {
   const kind = fileKind(path);
   if (kind === "env") return readEnvFile(text);
   if (kind === "ports") return readPorts(text);
@@ -81,7 +85,8 @@ export function factsOf(path: string, text: string, tree: Tree | undefined, edit
     if (kind === "vite") return readViteConfig(tree, text);
     if (kind === "python") return readPythonModule(tree, text);
     if (kind === "js") return readClientModule(tree, text, edited);
-  } catch {
+  } catch (e) {
+    if (rethrow) throw e;
     return null; // a parser bug on one odd file must not take the workspace down
   }
   return null;

@@ -47,6 +47,8 @@ export class WorkspaceIndex {
   private readonly demanded = new Map<string, Set<string>>();
   /** Import specifiers of JS/TS files read but not parsed (no trigger word), by file. */
   private readonly specifiers = new Map<string, string[]>();
+  /** Files that could not be read, for `--verbose` and the server log. */
+  readonly notes: string[] = [];
   /** How many files were parsed since the index was made (for tests and benchmarks). */
   parseCount = 0;
 
@@ -235,6 +237,7 @@ export class WorkspaceIndex {
     if (text === undefined) return null;
     const read = readFile(this.grammars, path, text, needed);
     if (read.parsed) this.parseCount++;
+    if (read.error) this.notes.push(`skipped ${path}: it could not be read (${read.error})`);
     if (read.specifiers) this.specifiers.set(path, read.specifiers);
     return read.facts;
   }

@@ -250,7 +250,7 @@ describe("parse/http-calls", () => {
 
     it("import.meta.env.X ?? 'fallback'", async () => {
       const url = (await js(`fetch(import.meta.env.VITE_API_URL ?? 'http://localhost:8000')\n`)).calls[0].url;
-      assert.deepEqual(shape(url), { kind: "fallback", left: { kind: "env", name: "VITE_API_URL", source: "import.meta.env" }, right: S("http://localhost:8000") });
+      assert.deepEqual(shape(url), { kind: "fallback", op: "??", left: { kind: "env", name: "VITE_API_URL", source: "import.meta.env" }, right: S("http://localhost:8000") });
     });
 
     it("import.meta.env.X || 'fallback'", async () => {
@@ -260,7 +260,7 @@ describe("parse/http-calls", () => {
 
     it("(import.meta as any).env.X reads as import.meta.env.X", async () => {
       const url = (await js(`fetch((import.meta as any).env.VITE_API_URL || 'http://localhost:8000')\n`)).calls[0].url;
-      assert.deepEqual(shape(url), { kind: "fallback", left: { kind: "env", name: "VITE_API_URL", source: "import.meta.env" }, right: S("http://localhost:8000") });
+      assert.deepEqual(shape(url), { kind: "fallback", op: "||", left: { kind: "env", name: "VITE_API_URL", source: "import.meta.env" }, right: S("http://localhost:8000") });
     });
 
     it("new URL(path, base)", async () => {

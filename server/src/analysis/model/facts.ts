@@ -16,7 +16,7 @@ export type Expr =
   | { kind: "ref"; name: string; range: Range }
   | { kind: "member"; object: Expr; property: string; range: Range }
   | { kind: "env"; name: string; source: "import.meta.env" | "process.env"; range: Range }
-  | { kind: "fallback"; left: Expr; right: Expr; range: Range }
+  | { kind: "fallback"; op: "||" | "??"; left: Expr; right: Expr; range: Range }
   | { kind: "cond"; test: BuildCondition; then: Expr; else: Expr; range: Range }
   | { kind: "url"; path: Expr; base: Expr | undefined; range: Range }
   | { kind: "object"; props: ObjectProp[]; spreads: Expr[]; spreadAt: number[]; range: Range; complete: boolean }
@@ -256,6 +256,8 @@ export interface ViteConfigFacts {
   base: string | undefined;
   /** `resolve.alias` entries whose target is a folder under the config's root (`'@' -> 'src'`). */
   aliases: Record<string, string>;
+  /** `envPrefix`: which `.env` variables reach `import.meta.env` (Vite's default `VITE_`). */
+  envPrefix: string[];
   /** Paths a plugin's `server.middlewares.use('/x', ...)` answers in dev. */
   middlewarePaths: string[];
   /** A mock-data plugin answers requests in dev (which ones is not known statically). */

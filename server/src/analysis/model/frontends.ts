@@ -93,16 +93,19 @@ const EXAMPLES = [".env.example", ".env.sample", ".env.template", ".env.dist", "
  */
 export function envOf(input: WorkspaceInput, frontend: Frontend | undefined, mode: BuildMode): Record<string, string> {
   const vars: Record<string, string> = {};
+  // only variables with the config's `envPrefix` (default `VITE_`) reach `import.meta.env`
+  const prefixes = frontend?.config?.envPrefix ?? ["VITE_"];
+  const exposed = (k: string) => prefixes.some((p) => k.startsWith(p));
   if (mode === "dev") {
     for (const name of EXAMPLES) {
       const facts = input.facts.get(join(frontend?.root ?? "", name));
-      if (facts?.kind === "env") for (const k of Object.keys((facts as EnvFacts).vars)) vars[k] = UNKNOWN_ENV;
+      if (facts?.kind === "env") for (const k of Object.keys((facts as EnvFacts).vars)) if (exposed(k)) vars[k] = UNKNOWN_ENV;
     }
   }
   const names = mode === "dev" ? [".env", ".env.local", ".env.development", ".env.development.local"] : [".env", ".env.production"];
   for (const name of names) {
     const facts = input.facts.get(join(frontend?.root ?? "", name));
-    if (facts?.kind === "env") for (const [k, v] of Object.entries((facts as EnvFacts).vars)) vars[k] = v.value;
+    if (facts?.kind === "env") for (const [k, v] of Object.entries((facts as EnvFacts).vars)) if (exposed(k)) vars[k] = v.value;
   }
   return vars;
 }

@@ -178,7 +178,9 @@ export class JsResolver {
           if (expr.left.source === "import.meta.env") {
             const value = this.ctx.env(file, mode)[expr.left.name];
             if (value === UNKNOWN_ENV) return cap([UNKNOWN_URL, ...right()]);
-            return value ? [{ text: value, exact: true }] : right();
+            // `??` keeps a variable set to "", `||` does not
+            const taken = expr.op === "??" ? value !== undefined : !!value;
+            return taken ? [{ text: value!, exact: true }] : right();
           }
           return cap([UNKNOWN_URL, ...right()]);
         }

@@ -51,11 +51,14 @@ export function interestingOffsets(text: string): number[] {
 }
 
 /** Walks the whole module for call sites, instances, defaults and dev-only branches. */
+const MAX_NESTING = 500;
+
 export class CallWalker {
   /** The top-level function being walked, and the instances it binds to local names. */
   private factory: { name: string | undefined; locals: Map<string, InstanceFact> } | undefined;
   /** The name of the top-level const whose function value is visited next. */
   private pendingFactory: string | undefined;
+  private depth = 0;
 
   constructor(
     private readonly facts: JsFacts,
@@ -201,7 +204,11 @@ export class CallWalker {
   }
 
   private visitChildren(node: Node, scope: ScopeChain): void {
+    // Nesting this deep is generated code, not requests anyone wrote; stop before the stack does.
+    if (this.depth > MAX_NESTING) return;
+    this.depth++;
     for (const child of node.namedChildren) if (child) this.visit(child, scope);
+    this.depth--;
   }
 
   private declare(decl: Node, scope: ScopeChain, topLevel: boolean): void {

@@ -153,7 +153,7 @@ function readBinary(node: Node, scope: Scope, depth: number): Expr {
     return { kind: "concat", parts, range, template: false };
   }
   if (op === "||" || op === "??") {
-    return { kind: "fallback", left: readExpr(left, scope, depth + 1), right: readExpr(right, scope, depth + 1), range };
+    return { kind: "fallback", op, left: readExpr(left, scope, depth + 1), right: readExpr(right, scope, depth + 1), range };
   }
   return { kind: "unknown", range };
 }

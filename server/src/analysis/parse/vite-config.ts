@@ -50,6 +50,7 @@ export function readViteConfig(tree: Tree, text: string): ViteConfigFacts {
     previewProxy: undefined,
     base: undefined,
     aliases: {},
+    envPrefix: ["VITE_"],
     middlewarePaths: [],
     mockPlugin: false,
     appRoutes: false,
@@ -93,6 +94,9 @@ export function readViteConfig(tree: Tree, text: string): ViteConfigFacts {
   facts.previewProxy = preview === "unknown" ? null : preview?.kind === "object" ? readProxy(getProp(preview, "proxy")) : undefined;
   const base = getProp(config, "base");
   if (base && base !== "unknown" && base.kind === "string") facts.base = base.value;
+  const envPrefix = getProp(config, "envPrefix");
+  // an array or a computed prefix: any variable may reach the client
+  if (envPrefix) facts.envPrefix = envPrefix !== "unknown" && envPrefix.kind === "string" ? [envPrefix.value] : [""];
   facts.aliases = readAliases(propertyNode(configNode, "resolve", topConsts)?.value, top, topConsts);
   // Paths the dev server answers itself: `server.middlewares.use('/x', ...)` in a plugin.
   facts.middlewarePaths = [...text.matchAll(/\bmiddlewares\.use\(\s*['"`](\/[^'"`]*)['"`]/g)].map((m) => m[1]);
