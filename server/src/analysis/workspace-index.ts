@@ -43,6 +43,8 @@ export class WorkspaceIndex {
   private factsView: Map<string, FileFacts> | undefined;
   /** Files whose facts changed since `factsView` was made (the view is patched, not rebuilt). */
   private readonly dirty = new Set<string>();
+  /** The modules that create (or pass on) an axios instance, as of the last `input()`. */
+  private lastInstanceModules = "";
   /** The names each file was asked for (kept so a changed file is asked again). */
   private readonly demanded = new Map<string, Set<string>>();
   /** Import specifiers of JS/TS files read but not parsed (no trigger word), by file. */
@@ -102,6 +104,13 @@ export class WorkspaceIndex {
     if (!doc) return;
     doc.tree?.delete();
     this.open.delete(path);
+    // a document whose file was deleted while it was open is gone now
+    if (this.read(path) === undefined) {
+      this.entries.delete(path);
+      this.specifiers.delete(path);
+      this.dirtyViews();
+      return;
+    }
     this.entries.set(path, { facts: undefined, onDemand: false });
     this.dirty.add(path);
   }
@@ -133,6 +142,13 @@ export class WorkspaceIndex {
     const roots = (path: string, f: FileFacts) => {
       for (const name of rootsOf(f)) queue.push([path, name]);
     };
+    // A changed alias table (Vite config, tsconfig) can change where any import lands: follow
+    // every file's needs again (nothing is re-read for that).
+    if (facts && [...this.dirty].some((p) => { const k = fileKind(p); return k === "vite" || k === "tsconfig"; })) {
+      facts = undefined;
+      this.demanded.clear();
+    }
+    const patchMode = facts !== undefined;
     if (facts) {
       // Patch the view: only the files that changed, and what they now need from others.
       facts = new Map(facts);
@@ -159,7 +175,7 @@ export class WorkspaceIndex {
         }
       }
     }
-    const candidates = this.factsView ? [...this.dirty] : [...this.specifiers.keys()];
+    let candidates = patchMode ? [...this.dirty] : [...this.specifiers.keys()];
     this.dirty.clear();
     const aliases = aliasLookup(facts);
     const need = (target: string): boolean => {
@@ -193,13 +209,37 @@ export class WorkspaceIndex {
       }
     };
     follow();
-    // A file with no trigger word that imports an axios instance makes requests through it.
+    // A file with no trigger word that imports an axios instance (directly or through modules
+    // that re-export it) makes requests through it: parse it, and again for what it re-exports.
     const instanceModules = new Set<string>();
     for (const [path, f] of facts) if (f.kind === "js" && f.instances.some((i) => i.name || i.factory)) instanceModules.add(path);
-    for (const path of candidates) {
-      const specs = this.specifiers.get(path);
-      if (!specs || facts.has(path)) continue;
-      if (specs.some((spec) => instanceModules.has(resolveJsModule(path, spec, files, aliases(path)) ?? ""))) need(path);
+    const passesOn = (path: string, f: FileFacts) =>
+      f.kind === "js" && passedOn(f).some((spec) => instanceModules.has(resolveJsModule(path, spec, files, aliases(path)) ?? ""));
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const [path, f] of facts) {
+        if (instanceModules.has(path) || !passesOn(path, f)) continue;
+        instanceModules.add(path);
+        grew = true;
+      }
+    }
+    if (patchMode && [...instanceModules].join("\u0000") !== this.lastInstanceModules) candidates = [...this.specifiers.keys()];
+    this.lastInstanceModules = [...instanceModules].join("\u0000");
+    const leadsToInstance = (path: string, specs: readonly string[]) => specs.some((spec) => instanceModules.has(resolveJsModule(path, spec, files, aliases(path)) ?? ""));
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const path of candidates) {
+        const specs = this.specifiers.get(path);
+        if (!specs || facts.has(path) || !leadsToInstance(path, specs)) continue;
+        need(path);
+        const f = facts.get(path);
+        // a barrel (`export { api } from './client'`) passes the instance on to its importers
+        if (f && passesOn(path, f)) {
+          instanceModules.add(path);
+          grew = true;
+        }
+      }
+      if (grew) candidates = [...this.specifiers.keys()];
     }
     follow();
     this.factsView = facts;
@@ -257,4 +297,14 @@ export class WorkspaceIndex {
     for (const doc of this.open.values()) doc.tree?.delete();
     this.open.clear();
   }
+}
+
+/** The modules whose values a JS module re-exports (`export { x } from './a'`, or an import it exports). */
+function passedOn(f: import("./model/facts").JsFacts): string[] {
+  const out: string[] = [];
+  for (const e of f.exports) {
+    if (e.source) out.push(e.source);
+    else for (const i of f.imports) if (i.local === e.local) out.push(i.source);
+  }
+  return out;
 }
