@@ -153,6 +153,31 @@ describe("lsp: diagnostics (built server over stdio)", function () {
     await s.waitFor(cover, (d) => d.length === 1 && d[0].range.start.line === 15, "the finding back, two lines lower", mark);
   });
 
+  it("watched files: deleting a folder clears its files; a public/ file Vite would serve clears a finding", async () => {
+    s = await Session.start(BLOG);
+    const cover = "frontend/src/components/CoverImage.jsx";
+    await s.waitFor(cover, (d) => d.length === 1, "the initial finding");
+    const { mkdirSync, rmSync, writeFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+
+    // A file under public/uploads/ may be what `/uploads/${name}` asks for: silence beats a guess.
+    let mark = s.mark();
+    mkdirSync(s.path("frontend/public/uploads"), { recursive: true });
+    writeFileSync(join(s.path("frontend/public/uploads"), "cover.png"), "png");
+    s.watched([{ rel: "frontend/public/uploads/cover.png", type: FileChangeType.Created }]);
+    await s.waitFor(cover, (d) => d.length === 0, "CoverImage cleared by a public/uploads file", mark);
+    mark = s.mark();
+    rmSync(s.path("frontend/public/uploads"), { recursive: true });
+    s.watched([{ rel: "frontend/public/uploads", type: FileChangeType.Deleted }]);
+    await s.waitFor(cover, (d) => d.length === 1, "the finding back once the folder is gone", mark);
+
+    // Deleting the folder that holds a finding clears it: the editor reports only the folder.
+    mark = s.mark();
+    rmSync(s.path("frontend/src/components"), { recursive: true });
+    s.watched([{ rel: "frontend/src/components", type: FileChangeType.Deleted }]);
+    await s.waitFor(cover, (d) => d.length === 0, "an empty list for a file in the deleted folder", mark);
+  });
+
   it("watched files: a file edited on disk while it is open keeps the open text", async () => {
     s = await Session.start(BLOG);
     const client = "frontend/src/api/client.js";

@@ -73,10 +73,14 @@ export class WorkspaceIndex {
     else this.dirty.add(path);
   }
 
+  /** A file, or a folder with everything in it, was deleted. */
   removed(path: string): void {
-    if (this.open.has(path)) return;
-    this.entries.delete(path);
-    this.specifiers.delete(path);
+    const under = path + "/";
+    for (const p of [...this.entries.keys()]) {
+      if ((p !== path && !p.startsWith(under)) || this.open.has(p)) continue;
+      this.entries.delete(p);
+      this.specifiers.delete(p);
+    }
     this.dirtyViews();
   }
 

@@ -11,6 +11,8 @@ import {
   DidChangeWatchedFilesNotification,
   FileChangeType,
   TextDocumentSyncKind,
+  WatchKind,
+  type FileSystemWatcher,
   type CodeAction,
   type Connection,
   type InitializeParams,
@@ -29,8 +31,12 @@ import { toDiagnostic } from "./diagnostics";
 import { DEFAULT_SETTINGS, excluder, readSettings, type Settings } from "./settings";
 import { Folder } from "./workspace";
 
-const WATCHED = "**/*.{js,jsx,ts,tsx,mjs,cjs,mts,cts,py,html,json,yml,yaml}";
-const WATCHED_NAMES = ["**/.env*", "**/Dockerfile*", "**/Procfile", "**/Makefile"];
+/** What the analysis reads, what Vite serves itself (public/), and any deletion (a folder's, too). */
+const WATCHERS: FileSystemWatcher[] = [
+  { globPattern: "**/*.{js,jsx,ts,tsx,mjs,cjs,mts,cts,py,html,json,yml,yaml}" },
+  ...["**/.env*", "**/Dockerfile*", "**/Procfile", "**/Makefile", "**/public/**"].map((globPattern) => ({ globPattern })),
+  { globPattern: "**/*", kind: WatchKind.Delete },
+];
 
 /** Options a client may pass in `initializationOptions`. */
 interface InitOptions {
@@ -81,7 +87,7 @@ export function startServer(connection: Connection): void {
     if (supportsConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: "corsDoctor" });
     if (supportsWatchers) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [WATCHED, ...WATCHED_NAMES].map((globPattern) => ({ globPattern })),
+        watchers: WATCHERS,
       });
     }
     settings = await pullSettings();
