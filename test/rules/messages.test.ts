@@ -53,6 +53,11 @@ describe("rule messages and related information", () => {
     it("a GET is answered with index.html and 200", async () => assert.match(await outcome(`fetch('/uploads/a.json')`), /index\.html.*200/));
     it("a POST gets 404", async () => assert.match(await outcome(`axios.post('/auth/login')`), /POST with 404/));
     it("a GET that accepts only JSON gets 404", async () => assert.match(await outcome(`fetch('/uploads/a', { headers: { Accept: 'application/json' } })`), /404/));
+    it("headers the code does not show make the GET outcome conditional", async () =>
+      assert.match(await outcome(`fetch('/uploads/a', { headers: makeHeaders() })`), /index\.html \(status 200\) when it accepts HTML, else with 404/));
+    it("an instance's JSON-only Accept header applies to its GETs", async () =>
+      assert.match(await outcome(`const api = axios.create({ baseURL: '/', headers: { Accept: 'application/json' } })\napi.get('/uploads/a')`), /accepts only JSON, so Vite answers it with 404/));
+    it("a HEAD request is not called a GET", async () => assert.match(await outcome(`axios.head('/uploads/a')`), /this HEAD request with index\.html/));
     it("an EventSource gets 404", async () => assert.match(await outcome(`new EventSource('/events')`), /EventSource with 404/));
     it("a WebSocket fails to connect", async () => assert.match(await outcome(`new WebSocket('/ws')`), /WebSocket fails to connect/));
 

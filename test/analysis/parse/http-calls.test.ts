@@ -66,7 +66,7 @@ describe("parse/http-calls", () => {
 
     it("an explicit Accept: application/json marks the request JSON-only", async () => {
       const f = await js(`${AX}axios.get('/api/x', { headers: { Accept: 'application/json' } })\n`);
-      assert.equal(f.calls[0].jsonOnly, true);
+      assert.equal(f.calls[0].accept, "json");
     });
 
     it("a renamed default import and a namespace import are axios", async () => {

@@ -62,6 +62,9 @@ export type Callee =
   | { kind: "websocket" }
   | { kind: "eventsource" };
 
+/** What a request's `Accept` header allows, as far as the code shows. */
+export type Accept = "default" | "json" | "unknown";
+
 /** A request made by client code. */
 export interface CallFact {
   callee: Callee;
@@ -72,8 +75,8 @@ export interface CallFact {
   urlRange: Range;
   range: Range;
   credentials: boolean | undefined;
-  /** The request accepts only JSON (an explicit `Accept: application/json`). */
-  jsonOnly: boolean;
+  /** Its `Accept` header: the library's default (which accepts any type), JSON only, or unknown. */
+  accept: Accept;
 }
 
 /** `axios.create({...})`, bound to a top-level name or anonymous. */
@@ -85,6 +88,8 @@ export interface InstanceFact {
   /** The `baseURL` value, or the create call when there is none. */
   baseURLRange: Range;
   withCredentials: boolean | undefined;
+  /** The `Accept` header its config sets for every request through it. */
+  accept: Accept;
   range: Range;
 }
 

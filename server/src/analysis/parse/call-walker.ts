@@ -5,7 +5,7 @@
  * chain, so local `const`s are followed and parameters, `let`s and destructured names are opaque,
  * and skips subtrees that hold none of the words a fact needs.
  */
-import type { CallFact, Callee, DefaultsFact, Expr, InstanceFact, JsFacts } from "../model/facts";
+import type { Accept, CallFact, Callee, DefaultsFact, Expr, InstanceFact, JsFacts } from "../model/facts";
 import type { Range } from "../model/range";
 import { buildCondition, collectBindingNames, getProp, readExpr, type Binding, type Scope } from "./js-expr";
 import { childrenOf, field, isConst, rangeOf, type Node } from "./tree-sitter";
@@ -313,7 +313,7 @@ export class CallWalker {
       urlRange: urlNode ? rangeOf(urlNode) : range,
       range,
       credentials: undefined,
-      jsonOnly: false,
+      accept: "default",
     };
     const config = configNode ? readExpr(configNode, scope) : undefined;
     if (config?.kind === "object") {
@@ -321,11 +321,10 @@ export class CallWalker {
       if (m) call.method = m.kind === "string" ? m.value.toUpperCase() : undefined;
       const creds = style === "fetch" ? prop(config, "credentials") : prop(config, "withCredentials");
       if (creds) call.credentials = creds.kind === "string" ? creds.value === "include" : creds.kind === "literal" ? creds.value === true : undefined;
-      const headers = prop(config, "headers");
-      const accept = headers?.kind === "object" ? headers.props.find((p) => p.key?.toLowerCase() === "accept")?.value : undefined;
-      if (accept?.kind === "string" && /^application\/json\s*$/i.test(accept.value)) call.jsonOnly = true;
+      call.accept = acceptOf(config);
     } else if (config) {
       call.method = style === "fetch" ? undefined : call.method;
+      call.accept = "unknown";
     }
     return call;
   }
@@ -339,6 +338,7 @@ export class CallWalker {
       baseURL: config && config.kind !== "object" ? { kind: "unknown", range: config.range } : baseURL,
       baseURLRange: baseURL?.range ?? range,
       withCredentials: creds?.kind === "literal" ? creds.value === true : undefined,
+      accept: config ? (config.kind === "object" ? acceptOf(config) : "unknown") : "default",
       range,
     };
   }
@@ -363,7 +363,7 @@ export class CallWalker {
       urlRange: args[0] ? rangeOf(args[0]) : range,
       range,
       credentials,
-      jsonOnly: false,
+      accept: "default",
     });
   }
 
@@ -376,6 +376,17 @@ export class CallWalker {
     const fact: DefaultsFact = { target: this.axiosNames.has(m[1]) ? "axios" : m[1], value: readExpr(right, scope), range: rangeOf(right) };
     this.facts.defaults.push(fact);
   }
+}
+
+/** What a request config's `headers` say of `Accept`: nothing (the library's default), JSON only, or unknown. */
+function acceptOf(config: Expr): Accept {
+  const headers = prop(config, "headers");
+  if (!headers) return "default";
+  if (headers.kind !== "object" || !headers.complete || headers.spreads.length) return "unknown";
+  const accept = headers.props.find((p) => p.key?.toLowerCase() === "accept")?.value;
+  if (!accept) return "default";
+  if (accept.kind !== "string") return "unknown";
+  return /^application\/json\s*$/i.test(accept.value) ? "json" : /html|\*\/\*/.test(accept.value) ? "default" : "unknown";
 }
 
 /** A property of a request's config object; a spread that cannot be read makes it unknown. */

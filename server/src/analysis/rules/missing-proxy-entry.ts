@@ -92,18 +92,20 @@ function displayPath(text: string, exact: boolean): string {
   return exact ? text : `${text}…`;
 }
 
-/** What happens to this request in `vite` dev, as facts.md says for its kind and method. */
+/** What happens to this request in `vite` dev, as facts.md says for its kind, method and Accept header. */
 function message(call: ClientCall, path: string, segment: string, configName: string): string {
   const lead = `No server.proxy key in ${configName} covers '${path}', so in \`vite\` dev this request never reaches the backend: `;
   const kind = call.fact.callee.kind;
   const method = call.fact.method;
+  const accept = call.fact.accept === "default" && call.instance ? call.instance.fact.accept : call.fact.accept;
   let outcome: string;
   if (kind === "websocket") outcome = "the WebSocket fails to connect.";
   else if (kind === "eventsource") outcome = "Vite answers the EventSource with 404.";
   else if (method === "GET" || method === "HEAD") {
-    outcome = call.fact.jsonOnly
-      ? "this GET accepts only JSON, so Vite answers it with 404."
-      : "Vite answers this GET with index.html and status 200, so the code receives HTML where it expects data.";
+    const what = method === "GET" ? "this GET" : "this HEAD request";
+    if (accept === "json") outcome = `${what} accepts only JSON, so Vite answers it with 404.`;
+    else if (accept === "default") outcome = `Vite answers ${what} with index.html and status 200, so the code receives HTML where it expects data.`;
+    else outcome = `Vite answers ${what} with index.html (status 200) when it accepts HTML, else with 404.`;
   } else if (method) outcome = `Vite answers this ${method} with 404.`;
   else outcome = "Vite answers a GET with index.html (status 200) and other methods with 404.";
   return `${lead}${outcome} Add a '${segment}' proxy entry.`;
