@@ -89,7 +89,7 @@ async function main(): Promise<number> {
   const result = await check(root, opts.rules);
   if (opts.verbose) for (const note of result.notes) process.stderr.write(`note: ${note}\n`);
   const out =
-    opts.format === "json" ? toJson(opts.dir, result.findings) : opts.format === "sarif" ? toSarif(result.findings, VERSION) : toText(result.findings, result.text, !!process.stdout.isTTY);
+    opts.format === "json" ? toJson(root, result.findings) : opts.format === "sarif" ? toSarif(result.findings, VERSION) : toText(result.findings, result.text, !!process.stdout.isTTY);
   process.stdout.write(out + "\n");
   const errors = result.findings.filter((f) => f.severity === "error").length;
   const warnings = result.findings.filter((f) => f.severity === "warning").length;

@@ -10,11 +10,6 @@ export const MAX_FILE_BYTES = 1024 * 1024;
 
 const SKIP_DIRS = new Set(["node_modules", ".git", ".hg", ".svn", ".venv", "venv", "dist", "build", "out", ".next", "coverage", "__pycache__", ".mypy_cache", ".pytest_cache", ".tox", ".turbo", ".cache", ".vscode-test", ".vscode-e2e", ".nuxt", ".svelte-kit", ".output"]);
 
-/** Whether a folder name is skipped wherever it appears. */
-export function isSkippedDir(name: string): boolean {
-  return SKIP_DIRS.has(name);
-}
-
 /** Whether a workspace-relative path lies in a skipped folder. */
 export function isSkippedPath(rel: string): boolean {
   const parts = rel.split("/");

@@ -27,10 +27,12 @@ export function toWorkspaceEdit(folder: Folder, fix: Fix, versions: Record<strin
     const uri = folder.uriOf(file);
     if (edits.some((e) => e.create)) documentChanges.push(CreateFile.create(uri, { ignoreIfExists: true }));
     const version = versions[file] ?? null;
+    // Fixes are written with "\n"; a file with CRLF line ends keeps them.
+    const crlf = folder.index.text(file)?.includes("\r\n") ?? false;
     documentChanges.push(
       TextDocumentEdit.create(
         OptionalVersionedTextDocumentIdentifier.create(uri, version),
-        edits.map((e) => LspTextEdit.replace(e.range, e.newText)),
+        edits.map((e) => LspTextEdit.replace(e.range, crlf ? e.newText.replace(/\r?\n/g, "\r\n") : e.newText)),
       ),
     );
   }

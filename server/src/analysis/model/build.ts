@@ -9,7 +9,7 @@ import { aliasLookup } from "./aliases";
 import { findBackends } from "./backends";
 import { axiosDefaults, fileCalls, instanceKey, isBrowserPath, type FileCalls } from "./calls";
 import type { FileFacts, JsFacts } from "./facts";
-import { envOf, findFrontends, frontendOf, portOfUrl, proxyTable } from "./frontends";
+import { envOf, findFrontends, frontendOf, portOfUrl } from "./frontends";
 import { JsResolver, type BuildMode } from "./resolve";
 import type { Backend, Frontend, Topology, UrlUse, WorkspaceInput } from "./topology";
 
@@ -30,7 +30,7 @@ export interface BuildCache {
 }
 
 export function buildTopology(input: WorkspaceInput, previous?: Topology): Topology {
-  const prev = previous?.cache;
+  const prev = previous?.cache as BuildCache | undefined;
   const frontendInputs: FileFacts[] = [];
   const backendInputs: FileFacts[] = [];
   for (const f of input.facts.values()) {
@@ -46,7 +46,9 @@ export function buildTopology(input: WorkspaceInput, previous?: Topology): Topol
     return f?.kind === "js" ? f : undefined;
   };
   let deps: Map<string, FileFacts | undefined> | undefined;
-  const frontends = frontendsReused ? prev!.frontends : findFrontends(input);
+  const aliases = aliasLookup(input.facts);
+  // Proxy targets are read without `import.meta.env` (a config sees `loadEnv`, not the client's env).
+  const frontends = frontendsReused ? prev!.frontends : findFrontends(input, new JsResolver({ files: input.files, js: jsFacts, aliases, env: () => ({}) }));
   const envs = new Map<string, Record<string, string>>();
   const resolver = new JsResolver({
     files: input.files,
@@ -54,7 +56,7 @@ export function buildTopology(input: WorkspaceInput, previous?: Topology): Topol
       deps?.set(file, input.facts.get(file));
       return jsFacts(file);
     },
-    aliases: aliasLookup(input.facts),
+    aliases,
     env: (file: string, mode: BuildMode) => {
       const fe = frontendOf(frontends, file);
       const key = `${fe?.root ?? "\u0000"}:${mode}`;
@@ -63,7 +65,6 @@ export function buildTopology(input: WorkspaceInput, previous?: Topology): Topol
       return vars;
     },
   });
-  if (!frontendsReused) for (const fe of frontends) fe.proxy = proxyTable(fe, resolver);
 
   // Client call sites, file by file.
   const browserFiles: [string, JsFacts, Frontend][] = [];

@@ -251,7 +251,7 @@ export interface ObjectSlot {
 
 export interface ViteConfigFacts {
   kind: "vite";
-  /** Undefined when the config object cannot be found or the file does not parse. */
+  /** False when the config object cannot be found or the file does not parse. */
   readable: boolean;
   port: number | undefined;
   host: Expr | undefined;

@@ -5,7 +5,7 @@
  */
 import type { EnvFacts, Expr, ViteConfigFacts } from "./facts";
 import { compileKey } from "./match";
-import { dirname, isUnder, join } from "./paths";
+import { dirname, isEnvExample, isUnder, join } from "./paths";
 import { UNKNOWN_ENV, type BuildMode, type JsResolver } from "./resolve";
 import type { Frontend, ProxyEntry, ProxyTable, WorkspaceInput } from "./topology";
 import { isAbsolute } from "./urls";
@@ -13,14 +13,15 @@ import { isAbsolute } from "./urls";
 /** Vite's lookup order when a folder holds several configs. */
 const CONFIG_ORDER = ["js", "mjs", "ts", "cjs", "mts", "cts"];
 
-export function findFrontends(input: WorkspaceInput): Frontend[] {
+/** The frontends, each whole: `resolver` reads the proxy targets (same-file consts, fallbacks). */
+export function findFrontends(input: WorkspaceInput, resolver: JsResolver): Frontend[] {
   const byRoot = new Map<string, Frontend>();
   const configs = [...input.facts.entries()].filter((e): e is [string, ViteConfigFacts] => e[1].kind === "vite");
   configs.sort((a, b) => CONFIG_ORDER.indexOf(a[0].split(".").pop()!) - CONFIG_ORDER.indexOf(b[0].split(".").pop()!));
   for (const [file, config] of configs) {
     const root = dirname(file);
     if (byRoot.has(root)) continue;
-    byRoot.set(root, { root, configFile: file, config, port: config.port ?? 5173, proxy: undefined });
+    byRoot.set(root, { root, configFile: file, config, port: config.port ?? 5173, proxy: proxyTable(file, config, resolver) });
   }
   // Vite also runs with no config: a folder with index.html and JS/TS sources beneath it.
   for (const root of configlessRoots(input.files)) {
@@ -54,18 +55,18 @@ function configlessRoots(files: ReadonlySet<string>): string[] {
   return roots;
 }
 
-export function proxyTable(fe: Frontend, resolver: JsResolver): ProxyTable | undefined {
-  if (!fe.config) return fe.proxy;
-  if (!fe.config.readable || fe.config.proxy === null) return fe.config.readable ? { kind: "unknown" } : undefined;
-  const entries: ProxyEntry[] = (fe.config.proxy ?? []).map((fact) => {
+function proxyTable(file: string, config: ViteConfigFacts, resolver: JsResolver): ProxyTable | undefined {
+  if (!config.readable) return undefined;
+  if (config.proxy === null) return { kind: "unknown" };
+  const entries: ProxyEntry[] = (config.proxy ?? []).map((fact) => {
     const regex = compileKey(fact.key!);
     return {
       key: fact.key!,
       regex,
       invalid: fact.key!.startsWith("^") && !regex,
-      target: fact.target ? proxyTarget(fact.target, fe.configFile!, resolver) : undefined,
+      target: fact.target ? proxyTarget(fact.target, file, resolver) : undefined,
       fact,
-      file: fe.configFile!,
+      file,
     };
   });
   return { kind: "known", entries };
@@ -85,8 +86,6 @@ export function frontendOf(frontends: readonly Frontend[], file: string): Fronte
   return best;
 }
 
-const EXAMPLES = [".env.example", ".env.sample", ".env.template", ".env.dist", ".env.local.example", ".env.development.example"];
-
 /**
  * The `import.meta.env` a `mode` build of a frontend sees, from its `.env*` files (later files
  * win). In dev, a variable only an example file names is `UNKNOWN_ENV`: the developer sets it.
@@ -97,9 +96,10 @@ export function envOf(input: WorkspaceInput, frontend: Frontend | undefined, mod
   const prefixes = frontend?.config?.envPrefix ?? ["VITE_"];
   const exposed = (k: string) => prefixes.some((p) => k.startsWith(p));
   if (mode === "dev") {
-    for (const name of EXAMPLES) {
-      const facts = input.facts.get(join(frontend?.root ?? "", name));
-      if (facts?.kind === "env") for (const k of Object.keys((facts as EnvFacts).vars)) if (exposed(k)) vars[k] = UNKNOWN_ENV;
+    const root = frontend?.root ?? "";
+    for (const [path, facts] of input.facts) {
+      if (facts.kind !== "env" || dirname(path) !== root || !isEnvExample(path)) continue;
+      for (const k of Object.keys(facts.vars)) if (exposed(k)) vars[k] = UNKNOWN_ENV;
     }
   }
   const names = mode === "dev" ? [".env", ".env.local", ".env.development", ".env.development.local"] : [".env", ".env.production"];

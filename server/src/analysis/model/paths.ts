@@ -99,3 +99,8 @@ function resolvePyUncached(from: string, module: string, files: ReadonlySet<stri
     dir = dirname(dir);
   }
 }
+
+/** `.env.example` and the like: not loaded by Vite, but they name the variables a developer sets. */
+export function isEnvExample(path: string): boolean {
+  return /(^|\/)\.env(\.[\w.-]+)?\.(example|sample|template|dist)$/.test(path);
+}

@@ -88,7 +88,6 @@ export class PyResolver {
       }
       return undefined;
     }
-    if (expr.kind === "call") return this.asTarget(expr, file, depth + 1);
     return this.asTarget(expr, file, depth + 1);
   }
 

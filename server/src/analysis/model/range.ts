@@ -28,8 +28,4 @@ export function compare(a: Position, b: Position): number {
   return a.line - b.line || a.character - b.character;
 }
 
-export function sameRange(a: Range, b: Range): boolean {
-  return compare(a.start, b.start) === 0 && compare(a.end, b.end) === 0;
-}
-
 export const ZERO_RANGE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };

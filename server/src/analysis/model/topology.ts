@@ -5,7 +5,6 @@
  */
 import type { CallFact, CorsFact, FileFacts, InstanceFact, JsFacts, ProxyEntryFact, PyFacts, RouteFact, ViteConfigFacts } from "./facts";
 import type { Location } from "./range";
-import type { BuildCache } from "./build";
 
 /** What the model is built from: every file path known, and the facts of the files parsed. */
 export interface WorkspaceInput {
@@ -46,7 +45,7 @@ export interface ProxyEntry {
   file: string;
 }
 
-/** A frontend's `server.proxy`: known entries, `none` (no proxy), or `unknown`. */
+/** A frontend's `server.proxy`: its known entries (none when it has no proxy), or `unknown`. */
 export type ProxyTable = { kind: "known"; entries: ProxyEntry[] } | { kind: "unknown" };
 
 export interface Frontend {
@@ -56,7 +55,7 @@ export interface Frontend {
   config: ViteConfigFacts | undefined;
   port: number;
   /** The proxy table, or undefined when the config cannot be read. */
-  proxy: ProxyTable | undefined;
+  readonly proxy: ProxyTable | undefined;
 }
 
 /** A client request with its URL resolved for development (`dev`) and production (`prod`) builds. */
@@ -118,6 +117,6 @@ export interface Topology {
   files: ReadonlySet<string>;
   /** JS modules' facts, by file. */
   js(file: string): JsFacts | undefined;
-  /** What the next incremental build may reuse (see build.ts). */
-  cache: BuildCache;
+  /** What the next incremental build may reuse; opaque to all but build.ts. */
+  cache: object;
 }

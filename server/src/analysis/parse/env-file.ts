@@ -4,15 +4,11 @@
  * `fs`/`path` and which this folder may not import; the format needed is a few lines.
  */
 import type { EnvFacts } from "../model/facts";
+export { isEnvExample } from "../model/paths";
 
 /** Whether a file name is a dotenv file (`.env`, `.env.production`, `.env.local`, `.env.example`, ...). */
 export function isEnvFile(path: string): boolean {
   return /(^|\/)\.env(\.[\w.-]+)?$/.test(path);
-}
-
-/** `.env.example` and the like: not loaded by Vite, but they name the variables a developer sets. */
-export function isEnvExample(path: string): boolean {
-  return /(^|\/)\.env(\.[\w.-]+)?\.(example|sample|template|dist)$/.test(path);
 }
 
 export function readEnvFile(text: string): EnvFacts {

@@ -206,7 +206,7 @@ class ModuleReader {
       this.facts.apps.push(app);
       const middleware = keywords.get("middleware");
       const list = middleware ? field(middleware, "value") : undefined;
-      for (const item of list ? this.listItems(list, locals) : []) {
+      for (const item of list ? this.listItems(list) : []) {
         if (item.type !== "call" || field(item, "function")?.text.split(".").pop() !== "Middleware") continue;
         const margs = field(item, "arguments");
         const first = margs ? childrenOf(margs)[0] : undefined;
@@ -246,10 +246,9 @@ class ModuleReader {
     }
   }
 
-  private listItems(node: Node, locals: Locals | undefined): Node[] {
+  private listItems(node: Node): Node[] {
     if (node.type === "list" || node.type === "tuple") return childrenOf(node);
     return [];
-    void locals;
   }
 
   private cors(app: string, form: CorsFact["form"], call: Node, locals: Locals | undefined): void {

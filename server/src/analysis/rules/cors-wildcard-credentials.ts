@@ -5,7 +5,7 @@
  */
 import type { CorsFact, PyFacts } from "../model/facts";
 import { PyResolver, isTrue, originList, type PyValue } from "../model/py-values";
-import type { Location, Range } from "../model/range";
+import { contains, type Location, type Range } from "../model/range";
 import type { Topology } from "../model/topology";
 import { defineRule, type Finding, type Fix, type Related, type TextEdit } from "./rule";
 
@@ -51,7 +51,7 @@ function checkCors(file: string, fact: CorsFact, facts: PyFacts, resolver: PyRes
     const list = originList(value);
     const star = list?.items.find((i) => i.value === "*");
     if (list && star) {
-      if (star.at.file !== file || !within(origins.range, star.at.range)) related.unshift({ ...star.at, message: 'the "*" origin is defined here' });
+      if (star.at.file !== file || !contains(origins.range, star.at.range)) related.unshift({ ...star.at, message: 'the "*" origin is defined here' });
       const when = list.env ? `When ${list.env} is unset, allow_origins is "*" and allow_credentials is True, so ` : 'allow_origins contains "*" and allow_credentials is True, so ';
       return {
         rule: ID,
@@ -66,7 +66,7 @@ function checkCors(file: string, fact: CorsFact, facts: PyFacts, resolver: PyRes
   if (regex) {
     const value = resolver.value(regex.value, file);
     if (value.kind === "str" && matchesEveryOrigin(value.value)) {
-      if (value.at.file !== file || !within(regex.range, value.at.range)) related.unshift({ ...value.at, message: "the regex is defined here" });
+      if (value.at.file !== file || !contains(regex.range, value.at.range)) related.unshift({ ...value.at, message: "the regex is defined here" });
       const fixes: Fix[] = [];
       if (devOrigins.length) fixes.push({ title: `Allow only the development origins (${devOrigins.join(", ")})`, edits: [{ file, range: regex.range, newText: `allow_origins=[${devOrigins.map((o) => `"${o}"`).join(", ")}]` }] });
       fixes.push(envFix(file, facts, regex.range, devOrigins, true));
@@ -152,9 +152,4 @@ function envFix(file: string, facts: PyFacts, argRange: Range, devOrigins: strin
 
 function credentialsOff(file: string, range: Range): Fix {
   return { title: "Set allow_credentials=False", edits: [{ file, range, newText: "allow_credentials=False" }] };
-}
-
-function within(outer: Range, inner: Range): boolean {
-  const before = (a: Range["start"], b: Range["start"]) => a.line < b.line || (a.line === b.line && a.character <= b.character);
-  return before(outer.start, inner.start) && before(inner.end, outer.end);
 }

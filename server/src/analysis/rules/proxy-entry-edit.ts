@@ -25,7 +25,8 @@ export function addProxyEntries(frontend: Frontend, entries: NewEntry[]): TextEd
   if (!config || !file || !config.readable || entries.length === 0) return undefined;
   const q = config.quote;
   const unit = config.indentUnit;
-  const entryText = (e: NewEntry) => `${q}${e.key}${q}: { target: ${q}${e.target}${q}${e.ws ? ", ws: true" : ""} }`;
+  const str = (v: string) => q + v.replace(/\\/g, "\\\\").replace(new RegExp(q, "g"), `\\${q}`) + q;
+  const entryText = (e: NewEntry) => `${str(e.key)}: { target: ${str(e.target)}${e.ws ? ", ws: true" : ""} }`;
   if (config.proxySlot) return insertProperties(file, config.proxySlot, entries.map(entryText));
   if (config.proxy !== undefined) return undefined; // a proxy we cannot edit (a const elsewhere, computed)
   const inline = `proxy: { ${entries.map(entryText).join(", ")} }`;
