@@ -78,7 +78,7 @@ export function isMinified(path: string, text: string): boolean {
 export function factsOf(path: string, text: string, tree: Tree | undefined, edited = false, rethrow = false): FileFacts | null {
   const kind = fileKind(path);
   if (kind === "env") return readEnvFile(text);
-  if (kind === "ports") return readPorts(text);
+  if (kind === "ports") return readPorts(text, path);
   if (kind === "tsconfig") return readTsconfig(text);
   if (!tree) return null;
   try {

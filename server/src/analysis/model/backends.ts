@@ -109,8 +109,10 @@ function findRouter(file: string, expr: PyExpr, input: WorkspaceInput, py: (f: s
 
 /** The port a command (`uvicorn pkg.main:app --port N` in a Dockerfile, compose file, ...) gives an app. */
 function portFinder(input: WorkspaceInput): (file: string, app: string) => number | undefined {
-  const commands: { app: string | undefined; port: number; from: string }[] = [];
+  const commands: { app: string | undefined; port: number; hostSide: boolean; from: string }[] = [];
   for (const [file, facts] of input.facts) if (facts.kind === "ports") for (const c of (facts as PortsFacts).commands) commands.push({ ...c, from: file });
+  // the host side of a compose mapping is where a browser or proxy reaches the app
+  commands.sort((a, b) => Number(b.hostSide) - Number(a.hostSide));
   return (file, app) => {
     const module = file.replace(/\.py$/, "").replace(/\/__init__$/, "").split("/");
     for (const c of commands) {

@@ -295,8 +295,8 @@ export interface EnvFacts {
 /** A file that only tells which port a backend is started on (`--port` in a command). */
 export interface PortsFacts {
   kind: "ports";
-  /** `module:attr` (as uvicorn names apps) or undefined -> port. */
-  commands: { app: string | undefined; port: number }[];
+  /** `module:attr` (as uvicorn names apps) or undefined -> port; `hostSide`: through a compose mapping. */
+  commands: { app: string | undefined; port: number; hostSide: boolean }[];
 }
 
 /** `compilerOptions.paths` of a tsconfig: alias -> folder relative to the tsconfig's folder. */
