@@ -43,7 +43,7 @@ export async function measureLspLatency({ root, workspace, bigFile, edits = 100,
   }
   const { createProtocolConnection, StreamMessageReader, StreamMessageWriter } = protocol;
   const serverJs = join(root, "dist", "server.js");
-  const child = spawn(process.execPath, [serverJs, "--stdio"], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_SERVER_PROFILE}`] : []), serverJs, "--stdio"], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr = (stderr + d).slice(-4000)));
   let exited = false;

@@ -5,7 +5,7 @@
  * trees are kept only for open documents, which are reparsed incrementally; trees of other files
  * are freed as soon as their facts are read. It does no I/O itself: text comes from `read`.
  */
-import type { FileFacts } from "./model/facts";
+import type { FileFacts, JsFacts } from "./model/facts";
 import { resolveJsModule, resolvePyModule } from "./model/paths";
 import type { WorkspaceInput } from "./model/topology";
 import { grammarFor, type Grammars, type Tree } from "./parse/tree-sitter";
@@ -303,12 +303,19 @@ export class WorkspaceIndex {
   }
 }
 
+const passedOnMemo = new WeakMap<JsFacts, string[]>();
+
 /** The modules whose values a JS module re-exports (`export { x } from './a'`, or an import it exports). */
-function passedOn(f: import("./model/facts").JsFacts): string[] {
-  const out: string[] = [];
-  for (const e of f.exports) {
-    if (e.source) out.push(e.source);
-    else for (const i of f.imports) if (i.local === e.local) out.push(i.source);
+function passedOn(f: JsFacts): string[] {
+  let out = passedOnMemo.get(f);
+  if (!out) {
+    const imported = new Map(f.imports.map((i) => [i.local, i.source]));
+    out = [];
+    for (const e of f.exports) {
+      const source = e.source ?? (e.local !== undefined ? imported.get(e.local) : undefined);
+      if (source !== undefined) out.push(source);
+    }
+    passedOnMemo.set(f, out);
   }
   return out;
 }

@@ -51,6 +51,7 @@ export function startServer(connection: Connection): void {
   let settings: Settings = DEFAULT_SETTINGS;
   let debounceMs = 100;
   let timer: NodeJS.Timeout | undefined;
+  let immediate: NodeJS.Immediate | undefined;
   let ready = false;
   let supportsConfiguration = false;
   let supportsWatchers = false;
@@ -233,6 +234,11 @@ export function startServer(connection: Connection): void {
 
   function schedule(): void {
     if (!ready) return;
+    if (debounceMs === 0) {
+      // no debounce: right after the messages already queued (a 0 ms timer still waits 1 ms)
+      if (!immediate) immediate = setImmediate(flush);
+      return;
+    }
     if (timer) clearTimeout(timer);
     timer = setTimeout(flush, debounceMs);
   }
@@ -240,6 +246,7 @@ export function startServer(connection: Connection): void {
   /** Re-joins the model of each folder and publishes what changed. */
   function flush(): void {
     timer = undefined;
+    immediate = undefined;
     for (const folder of folders) {
       let findings: Reported[];
       try {
@@ -267,6 +274,7 @@ export function startServer(connection: Connection): void {
 
   connection.onShutdown(() => {
     if (timer) clearTimeout(timer);
+    if (immediate) clearImmediate(immediate);
     for (const f of folders) f.index.dispose();
   });
 

@@ -43,9 +43,12 @@ const INTERESTING = /\b(?:fetch|axios|WebSocket|EventSource|defaults|DEV|PROD|MO
 export function interestingOffsets(text: string): number[] {
   const offsets: number[] = [];
   for (const m of text.matchAll(INTERESTING)) offsets.push(m.index!);
-  // `api(config)`: direct calls of an instance created in this module
-  for (const m of text.matchAll(/\b([A-Za-z_$][\w$]*)\s*(?::\s*[\w$.<>[\], |]+)?=\s*\w+\.create\s*\(/g)) {
-    for (const call of text.matchAll(new RegExp(`\\b${m[1].replace(/\$/g, "\\$")}\\s*\\(`, "g"))) offsets.push(call.index!);
+  // `api(config)`: direct calls of an instance created in this module (`const api = axios.create(`)
+  for (const create of text.matchAll(/\.create\s*\(/g)) {
+    const before = text.slice(Math.max(0, create.index! - 200), create.index);
+    const name = /([A-Za-z_$][\w$]*)\s*(?::[^=;\n]*)?=\s*[\w$]+\s*$/.exec(before)?.[1];
+    if (!name) continue;
+    for (const call of text.matchAll(new RegExp(`\\b${name.replace(/\$/g, "\\$")}\\s*\\(`, "g"))) offsets.push(call.index!);
   }
   return offsets.sort((a, b) => a - b);
 }
