@@ -1,7 +1,8 @@
 /**
  * The one index of the workspace: every known file, disk text with open documents laid over it,
  * and the facts of each file that is worth parsing (a Vite config, a `.env*`, a port-giving
- * command file, or a source file with a trigger word or imported by one that is parsed). Syntax
+ * command file, a source file with a trigger word, or one holding a value that a parsed file
+ * needs: see model/demand.ts). Syntax
  * trees are kept only for open documents, which are reparsed incrementally; trees of other files
  * are freed as soon as their facts are read. It does no I/O itself: text comes from `read`.
  */

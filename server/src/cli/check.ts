@@ -22,7 +22,7 @@ export async function check(root: string, rules: readonly string[]): Promise<Che
 
   const topology = buildTopology(index.input());
   const findings = analyze(topology, {}, rules);
-  notes.push(...index.notes);
+  notes.push(...index.notes.splice(0));
   for (const fe of topology.frontends) {
     if (fe.configFile && !fe.config?.readable) notes.push(`${fe.configFile} could not be read statically (a syntax error, or no config object): proxy checks are off for that frontend`);
     else if (fe.proxy?.kind === "unknown") notes.push(`${fe.configFile}: server.proxy is computed: proxy checks are off for that frontend`);

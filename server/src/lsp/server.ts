@@ -250,7 +250,9 @@ export function startServer(connection: Connection): void {
     for (const folder of folders) {
       let findings: Reported[];
       try {
-        folder.topology = buildTopology(folder.index.input(), folder.topology);
+        const input = folder.index.input();
+        for (const note of folder.index.notes.splice(0)) log(note);
+        folder.topology = buildTopology(input, folder.topology);
         findings = analyze(folder.topology, settings.rules);
       } catch (e) {
         log(`analysis failed: ${(e as Error).stack ?? e}`);
