@@ -7,7 +7,7 @@
  * are freed as soon as their facts are read. It does no I/O itself: text comes from `read`.
  */
 import type { FileFacts, JsFacts } from "./model/facts";
-import { resolveJsModule, resolvePyModule } from "./model/paths";
+import { resolveJsModule, resolvePyImport, resolvePyModule } from "./model/paths";
 import type { WorkspaceInput } from "./model/topology";
 import { grammarFor, type Grammars, type Tree } from "./parse/tree-sitter";
 import { factsOf, fileKind, readFile } from "./read-file";
@@ -257,12 +257,12 @@ export class WorkspaceIndex {
       const target = resolveJsModule(from, demand.source, files, aliases(from));
       return target ? [target, demand.name] : undefined;
     }
-    if (demand.name !== "*") {
-      const sub = resolvePyModule(from, `${demand.source}${demand.source.endsWith(".") ? "" : "."}${demand.name}`, files);
-      if (sub) return [sub, demand.attr ?? "*"];
+    if (demand.name === "*") {
+      const mod = resolvePyModule(from, demand.source, files);
+      return mod ? [mod, "*"] : undefined;
     }
-    const mod = resolvePyModule(from, demand.source, files);
-    return mod ? [mod, demand.name] : undefined;
+    const found = resolvePyImport(from, demand.source, demand.name, files);
+    return found && [found.file, found.name ?? demand.attr ?? "*"];
   }
 
   private dirtyViews(): void {

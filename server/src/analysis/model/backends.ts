@@ -3,7 +3,7 @@
  * `include_router` across modules), its CORS attachments and the port it is served on.
  */
 import type { PortsFacts, PyExpr, PyFacts } from "./facts";
-import { dirname, isUnder, resolvePyModule } from "./paths";
+import { dirname, isUnder, resolvePyImport, resolvePyModule } from "./paths";
 import type { Backend, Route, Topology, WorkspaceInput } from "./topology";
 
 /** Python files whose apps are not backends: tests and their fixtures. */
@@ -100,9 +100,10 @@ function findRouter(file: string, expr: PyExpr, input: WorkspaceInput, py: (f: s
     const moduleName = expr.object.name;
     const imp = facts.imports.find((i) => i.local === moduleName);
     if (!imp) return undefined;
-    const modPath = imp.name ? `${imp.module}${imp.module.endsWith(".") ? "" : "."}${imp.name}` : imp.module;
-    const mod = resolvePyModule(file, modPath, input.files);
-    return mod ? findRouter(mod, { kind: "name", name: expr.name, range: expr.range }, input, py, depth + 1) : undefined;
+    // `posts.router`: `posts` is a module (`import app.routers.posts as posts` or a submodule import)
+    const found = imp.name ? resolvePyImport(file, imp.module, imp.name, input.files) : undefined;
+    const module = imp.name ? (found && !found.name ? found.file : undefined) : resolvePyModule(file, imp.module, input.files);
+    return module ? findRouter(module, { kind: "name", name: expr.name, range: expr.range }, input, py, depth + 1) : undefined;
   }
   return undefined;
 }

@@ -63,6 +63,17 @@ function resolveJsUncached(from: string, spec: string, files: ReadonlySet<string
 }
 
 /**
+ * What `from module import name` names: a submodule (`from app.routers import posts`: the whole
+ * of `app/routers/posts.py`), or `name` inside the module's own file.
+ */
+export function resolvePyImport(from: string, module: string, name: string, files: ReadonlySet<string>): { file: string; name?: string } | undefined {
+  const sub = resolvePyModule(from, `${module}${module.endsWith(".") ? "" : "."}${name}`, files);
+  if (sub) return { file: sub };
+  const mod = resolvePyModule(from, module, files);
+  return mod ? { file: mod, name } : undefined;
+}
+
+/**
  * The file a Python import names. Relative imports count dots from the importing file's package;
  * absolute ones are looked for from the importing file's folder upwards (the nearest wins), as
  * the usual source roots are.

@@ -4,7 +4,7 @@
  */
 import type { PyExpr, PyFacts, SettingsClassFact } from "./facts";
 import type { Location } from "./range";
-import { resolvePyModule } from "./paths";
+import { resolvePyImport, resolvePyModule } from "./paths";
 
 /** A resolved Python value; `at` is where it is written. */
 export type PyValue =
@@ -71,10 +71,9 @@ export class PyResolver {
         const mod = resolvePyModule(file, imp.module, this.ctx.files);
         return mod ? { kind: "module", file: mod } : undefined;
       }
-      const sub = resolvePyModule(file, `${imp.module}${imp.module.endsWith(".") ? "" : "."}${imp.name}`, this.ctx.files);
-      if (sub) return { kind: "module", file: sub };
-      const mod = resolvePyModule(file, imp.module, this.ctx.files);
-      return mod ? this.target({ kind: "name", name: imp.name, range: expr.range }, mod, depth + 1) : undefined;
+      const found = resolvePyImport(file, imp.module, imp.name, this.ctx.files);
+      if (!found?.name) return found && { kind: "module", file: found.file };
+      return this.target({ kind: "name", name: found.name, range: expr.range }, found.file, depth + 1);
     }
     if (expr.kind === "attr") {
       const object = this.target(expr.object, file, depth + 1);
