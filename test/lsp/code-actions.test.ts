@@ -39,14 +39,10 @@ async function fixesFor(s: Session, rel: string, rule: string): Promise<{ diagno
 
 describe("lsp: code actions (built server over stdio)", function () {
   this.timeout(30_000);
-  let s: Session | undefined;
-  afterEach(() => {
-    s?.dispose();
-    s = undefined;
-  });
+  afterEach(() => Session.disposeAll());
 
   it("quick-fix kinds and titles for the three findings; one preferred fix each; a suppression each", async () => {
-    s = await Session.start(BLOG);
+    const s = await Session.start(BLOG);
     for (const f of BLOG_FINDINGS) {
       const { diagnostic, actions } = await fixesFor(s, f.file, f.rule);
       assert.ok(actions.length >= 2, `${f.rule}: ${actions.map((a) => a.title).join(" | ")}`);
@@ -77,7 +73,7 @@ describe("lsp: code actions (built server over stdio)", function () {
   });
 
   it("hardcoded-localhost-url's relative-URL fix is one edit of client.js (open, versioned) AND vite.config.js (closed, null); applied, the finding goes and no new one appears", async () => {
-    s = await Session.start(BLOG);
+    const s = await Session.start(BLOG);
     s.open(CLIENT);
     const p = await s.waitFor(CLIENT, (d, p) => p.version === 1 && d.length === 1, "the finding at version 1");
     const [fix] = await s.codeActions(CLIENT, p.diagnostics);
@@ -103,7 +99,7 @@ describe("lsp: code actions (built server over stdio)", function () {
   });
 
   it("hardcoded-localhost-url's env fix creates .env.development (CreateFile) and clears the finding", async () => {
-    s = await Session.start(BLOG);
+    const s = await Session.start(BLOG);
     const { actions } = await fixesFor(s, CLIENT, "hardcoded-localhost-url");
     const fix = actions.find((a) => a.title.includes("VITE_API_URL"))!;
     const dc = changes(fix);
@@ -129,7 +125,7 @@ describe("lsp: code actions (built server over stdio)", function () {
       const { actions } = await fixesFor(first, f.file, f.rule).finally(() => first.dispose());
       assert.ok(actions.length >= 2);
       for (const [i, a] of actions.entries()) {
-        s = await Session.start(BLOG);
+        const s = await Session.start(BLOG);
         const { actions: again } = await fixesFor(s, f.file, f.rule);
         const fix = again[i];
         assert.equal(fix.title, a.title);
@@ -141,13 +137,12 @@ describe("lsp: code actions (built server over stdio)", function () {
         const others = BLOG_FINDINGS.filter((o) => o !== f);
         for (const o of others) assert.ok(s.current(o.file).some((x) => x.code === o.rule), `"${fix.title}" kept ${o.rule}`);
         s.dispose();
-        s = undefined;
       }
     });
   }
 
   it("a quick fix computed at version N carries N after the document moved to N+1 (stale edit detectable)", async () => {
-    s = await Session.start(BLOG);
+    const s = await Session.start(BLOG);
     s.open(CLIENT);
     const p = await s.waitFor(CLIENT, (d, p) => p.version === 1 && d.length === 1, "the finding at version 1");
     // The user types a line above before the code-action request reaches the server.
@@ -169,7 +164,7 @@ describe("lsp: code actions (built server over stdio)", function () {
   });
 
   it("the suppression quick fix for a diagnostic from version N also carries N once the document is at N+1 (else it lands on the wrong line)", async () => {
-    s = await Session.start(BLOG);
+    const s = await Session.start(BLOG);
     s.open(CLIENT);
     const p = await s.waitFor(CLIENT, (d, p) => p.version === 1 && d.length === 1, "the finding at version 1");
     s.insert(CLIENT, 0, 0, "// a new first line\n");
@@ -192,7 +187,7 @@ describe("lsp: code actions (built server over stdio)", function () {
   });
 
   it("the edit to an open vite.config.js carries its version", async () => {
-    s = await Session.start(BLOG);
+    const s = await Session.start(BLOG);
     await s.waitFor(COVER, (d) => d.length === 1, "the finding");
     let mark = s.mark();
     s.open(VITE, 7);
@@ -209,7 +204,7 @@ describe("lsp: code actions (built server over stdio)", function () {
 
   for (const f of BLOG_FINDINGS) {
     it(`suppression quick fix for ${f.rule} inserts the comment and the diagnostic goes away`, async () => {
-      s = await Session.start(BLOG);
+      const s = await Session.start(BLOG);
       const { actions } = await fixesFor(s, f.file, f.rule);
       const suppress = actions.find((a) => a.title === `Disable ${f.rule} for this line`)!;
       assert.deepEqual(textEdits(suppress, s), [{ rel: f.file, version: null }]);
@@ -226,7 +221,7 @@ describe("lsp: code actions (built server over stdio)", function () {
   }
 
   it("suppression in an open document goes through didChange and clears at the next version", async () => {
-    s = await Session.start(BLOG);
+    const s = await Session.start(BLOG);
     s.open(COVER, 3);
     const p = await s.waitFor(COVER, (d, p) => p.version === 3 && d.length === 1, "the finding at version 3");
     const actions = await s.codeActions(COVER, p.diagnostics);
@@ -239,7 +234,7 @@ describe("lsp: code actions (built server over stdio)", function () {
 
   for (const f of BLOG_FINDINGS) {
     it(`source.fixAll.corsDoctor on ${f.file} returns an edit that clears its fixable diagnostics`, async () => {
-      s = await Session.start(BLOG);
+      const s = await Session.start(BLOG);
       await s.waitFor(f.file, (d) => d.length === 1, "the finding");
       const actions = await s.codeActions(f.file, [], ["source.fixAll.corsDoctor"]);
       assert.equal(actions.length, 1, actions.map((a) => a.title).join(" | "));
@@ -255,7 +250,7 @@ describe("lsp: code actions (built server over stdio)", function () {
   }
 
   it("source.fixAll.corsDoctor on an open client.js: versioned, applies through didChange, clears it; requested by a parent kind too", async () => {
-    s = await Session.start(BLOG);
+    const s = await Session.start(BLOG);
     s.open(CLIENT, 4);
     await s.waitFor(CLIENT, (d, p) => p.version === 4 && d.length === 1, "the finding at version 4");
     for (const only of [["source.fixAll"], ["source"]]) {

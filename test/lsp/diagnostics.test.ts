@@ -10,14 +10,10 @@ import { BLOG, BLOG_FINDINGS, Session, positionOf, summary } from "./session";
 
 describe("lsp: diagnostics (built server over stdio)", function () {
   this.timeout(30_000);
-  let s: Session | undefined;
-  afterEach(() => {
-    s?.dispose();
-    s = undefined;
-  });
+  afterEach(() => Session.disposeAll());
 
   it("announces its capabilities, registers file watchers and configuration, exits cleanly", async () => {
-    s = await Session.start(BLOG);
+    const s = await Session.start(BLOG);
     const caps = s.initializeResult!.capabilities;
     assert.deepEqual(caps.textDocumentSync, { openClose: true, change: 2 });
     assert.deepEqual((caps.codeActionProvider as { codeActionKinds: string[] }).codeActionKinds, ["quickfix", "source.fixAll.corsDoctor"]);
@@ -32,7 +28,7 @@ describe("lsp: diagnostics (built server over stdio)", function () {
   });
 
   it("publishes the findings of files that were never opened, with source, code, docs link and related information", async () => {
-    s = await Session.start(BLOG);
+    const s = await Session.start(BLOG);
     const session = s;
     for (const f of BLOG_FINDINGS) {
       const p = await s.waitFor(f.file, (d) => d.some((x) => x.code === f.rule), `a ${f.rule} diagnostic`);
@@ -62,7 +58,7 @@ describe("lsp: diagnostics (built server over stdio)", function () {
   });
 
   it("cross-file: a '/uploads' proxy entry typed into the open vite.config.js clears CoverImage.jsx (closed); undo brings it back", async () => {
-    s = await Session.start(BLOG);
+    const s = await Session.start(BLOG);
     const cover = "frontend/src/components/CoverImage.jsx";
     const vite = "frontend/vite.config.js";
     await s.waitFor(cover, (d) => d.some((x) => x.code === "missing-proxy-entry"), "the initial finding");
@@ -88,7 +84,7 @@ describe("lsp: diagnostics (built server over stdio)", function () {
   });
 
   it("cross-file: typing the proxy entry one character per version (no waits between) ends with CoverImage.jsx cleared", async () => {
-    s = await Session.start(BLOG);
+    const s = await Session.start(BLOG);
     const cover = "frontend/src/components/CoverImage.jsx";
     const vite = "frontend/vite.config.js";
     await s.waitFor(cover, (d) => d.length === 1, "the initial finding");
@@ -113,7 +109,7 @@ describe("lsp: diagnostics (built server over stdio)", function () {
   });
 
   it("watched files: Created adds a new file's diagnostic, Deleted clears it, Changed re-reads a file edited on disk", async () => {
-    s = await Session.start(BLOG);
+    const s = await Session.start(BLOG);
     const cover = "frontend/src/components/CoverImage.jsx";
     await s.waitFor(cover, (d) => d.length === 1, "the initial finding");
     const stats = "frontend/src/api/stats.js";
@@ -154,7 +150,7 @@ describe("lsp: diagnostics (built server over stdio)", function () {
   });
 
   it("watched files: deleting a folder clears its files; a public/ file Vite would serve clears a finding", async () => {
-    s = await Session.start(BLOG);
+    const s = await Session.start(BLOG);
     const cover = "frontend/src/components/CoverImage.jsx";
     await s.waitFor(cover, (d) => d.length === 1, "the initial finding");
     const { mkdirSync, rmSync, writeFileSync } = await import("node:fs");
@@ -179,7 +175,7 @@ describe("lsp: diagnostics (built server over stdio)", function () {
   });
 
   it("watched files: a file edited on disk while it is open keeps the open text", async () => {
-    s = await Session.start(BLOG);
+    const s = await Session.start(BLOG);
     const client = "frontend/src/api/client.js";
     s.open(client);
     await s.waitFor(client, (d, p) => p.version === 1 && d.length === 1, "the finding at version 1");

@@ -22,14 +22,10 @@ function others(s: Session, skip: string): string {
 
 describe("lsp: robustness (built server over stdio)", function () {
   this.timeout(30_000);
-  let s: Session | undefined;
-  afterEach(() => {
-    s?.dispose();
-    s = undefined;
-  });
+  afterEach(() => Session.disposeAll());
 
   it("syntax errors mid-edit in client.js: the server keeps answering; other files' diagnostics are not republished empty", async () => {
-    s = await Session.start(BLOG);
+    const s = await Session.start(BLOG);
     for (const f of BLOG_FINDINGS) await s.waitFor(f.file, (d) => d.length === 1, "the initial finding");
     const doc = s.open(CLIENT);
     await s.waitFor(CLIENT, (_d, p) => p.version === 1, "the publication at version 1");
@@ -74,7 +70,7 @@ describe("lsp: robustness (built server over stdio)", function () {
   });
 
   it("syntax error mid-edit in main.py (open): other files unchanged, server answers", async () => {
-    s = await Session.start(BLOG);
+    const s = await Session.start(BLOG);
     for (const f of BLOG_FINDINGS) await s.waitFor(f.file, (d) => d.length === 1, "the initial finding");
     s.open(MAIN);
     await s.waitFor(MAIN, (_d, p) => p.version === 1, "the publication at version 1");
@@ -91,7 +87,7 @@ describe("lsp: robustness (built server over stdio)", function () {
   });
 
   it("bad input: a binary .js, a 2 MB minified file, symlink loops -> indexes and reports exactly the real findings", async () => {
-    s = await Session.start(BLOG, {
+    const s = await Session.start(BLOG, {
       indexTimeout: 25_000,
       prepare: (root) => {
         const src = join(root, "frontend", "src");
@@ -142,7 +138,7 @@ describe("lsp: robustness (built server over stdio)", function () {
     assert.ok(!s.published.some((p) => p.seq >= mark && p.diagnostics.length === 0 && BLOG_FINDINGS.some((f) => s!.uri(f.file) === p.uri)), "real findings kept");
   });
   it("a symlink at the root into frontend/src does not hide the real files: their findings stay under their real paths", async () => {
-    s = await Session.start(BLOG, { prepare: (root) => symlinkSync("frontend/src", join(root, "a-src")) });
+    const s = await Session.start(BLOG, { prepare: (root) => symlinkSync("frontend/src", join(root, "a-src")) });
     await s.barrier();
     const got = [...s.snapshot()].map(([f, ds]) => `${f}: ${summary(ds)}`).sort();
     assert.deepEqual(
@@ -153,7 +149,7 @@ describe("lsp: robustness (built server over stdio)", function () {
   });
 
   it("a watched-file event for a path through a symlinked folder does not add a second copy of the file", async () => {
-    s = await Session.start(BLOG, { prepare: (root) => symlinkSync("..", join(root, "frontend", "src", "loop")) });
+    const s = await Session.start(BLOG, { prepare: (root) => symlinkSync("..", join(root, "frontend", "src", "loop")) });
     for (const f of BLOG_FINDINGS) await s.waitFor(f.file, (d) => d.length === 1, "the initial finding");
     const mark = s.mark();
     s.watched([{ rel: "frontend/src/loop/src/api/client.js", type: FileChangeType.Changed }]);

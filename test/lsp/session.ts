@@ -118,6 +118,7 @@ export class Session {
     cpSync(source, root, { recursive: true });
     options.prepare?.(root);
     const s = new Session(root, options);
+    Session.live.add(s);
     const rootUri = pathToFileURL(root).href;
     s.initializeResult = await s.withTimeout(
       s.conn.sendRequest("initialize", {
@@ -405,8 +406,16 @@ export class Session {
     return r.code;
   }
 
+  /** Sessions not yet disposed: `afterEach(() => Session.disposeAll())` stops each test's server. */
+  private static readonly live = new Set<Session>();
+
+  static disposeAll(): void {
+    for (const s of [...Session.live]) s.dispose();
+  }
+
   /** Kills the child by PID (if still running), drops the connection, removes the temp workspace. */
   dispose(): void {
+    Session.live.delete(this);
     try {
       this.conn.dispose();
     } catch {

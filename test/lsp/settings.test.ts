@@ -12,14 +12,10 @@ const MAIN = "backend/app/main.py";
 
 describe("lsp: settings (built server over stdio)", function () {
   this.timeout(30_000);
-  let s: Session | undefined;
-  afterEach(() => {
-    s?.dispose();
-    s = undefined;
-  });
+  afterEach(() => Session.disposeAll());
 
   it("rule severities: missing-proxy-entry -> error, hardcoded-localhost-url -> off, and back", async () => {
-    s = await Session.start(BLOG);
+    const s = await Session.start(BLOG);
     await s.waitFor(COVER, (d) => d.length === 1 && d[0].severity === DiagnosticSeverity.Warning, "the warning");
     await s.waitFor(CLIENT, (d) => d.length === 1, "the finding");
     const pulls = s.configRequests.length;
@@ -45,13 +41,13 @@ describe("lsp: settings (built server over stdio)", function () {
   });
 
   it("bad setting values are ignored (defaults kept), not a crash", async () => {
-    s = await Session.start(BLOG, { config: { corsDoctor: { rules: { "missing-proxy-entry": "loud", "hardcoded-localhost-url": 3 }, files: { exclude: "nope" } }, "files.exclude": ["x"] } });
+    const s = await Session.start(BLOG, { config: { corsDoctor: { rules: { "missing-proxy-entry": "loud", "hardcoded-localhost-url": 3 }, files: { exclude: "nope" } }, "files.exclude": ["x"] } });
     await s.waitFor(COVER, (d) => d.length === 1 && d[0].severity === DiagnosticSeverity.Warning, "the default warning");
     await s.waitFor(CLIENT, (d) => d.length === 1 && d[0].severity === DiagnosticSeverity.Warning, "the default warning");
   });
 
   it("files.exclude and corsDoctor.files.exclude remove files' diagnostics; removing them brings them back", async () => {
-    s = await Session.start(BLOG);
+    const s = await Session.start(BLOG);
     await s.waitFor(COVER, (d) => d.length === 1, "the finding");
     await s.waitFor(MAIN, (d) => d.length === 1, "the finding");
 
@@ -71,7 +67,7 @@ describe("lsp: settings (built server over stdio)", function () {
   });
 
   it("settings at start apply to the first publication", async () => {
-    s = await Session.start(BLOG, { config: { corsDoctor: { rules: { "cors-wildcard-credentials": "off", "missing-proxy-entry": "hint" } } } });
+    const s = await Session.start(BLOG, { config: { corsDoctor: { rules: { "cors-wildcard-credentials": "off", "missing-proxy-entry": "hint" } } } });
     await s.waitFor(COVER, (d) => d.length === 1 && d[0].severity === DiagnosticSeverity.Hint, "a hint from the start");
     await s.waitFor(CLIENT, (d) => d.length === 1, "the finding");
     await s.barrier();

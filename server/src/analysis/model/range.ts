@@ -29,3 +29,8 @@ export function compare(a: Position, b: Position): number {
 }
 
 export const ZERO_RANGE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/** Whether two ranges start at the same place (an instance and the expression that created it). */
+export function sameStart(a: Range, b: Range): boolean {
+  return compare(a.start, b.start) === 0;
+}

@@ -55,80 +55,63 @@ export class JsResolver {
     return all.every((v) => v.text === first.text && v.exact === first.exact && !!v.sameOrigin === !!first.sameOrigin) ? first : undefined;
   }
 
-  /** The binding a name has in a module: a const's value, or what an import names. */
-  binding(file: string, name: string, depth = 0): Located | undefined {
+  /**
+   * Where a name used in `file` is declared: the module and its local name there, following
+   * imports, export specifiers and re-exports (`default` and CommonJS properties stay as named).
+   */
+  private origin(file: string, name: string, depth = 0): { file: string; name: string } | undefined {
     const facts = this.ctx.js(file);
     if (!facts || depth > MAX_DEPTH) return undefined;
-    const own = facts.consts[name];
-    if (own) return { expr: own, file };
+    if (name in facts.consts || facts.instances.some((i) => i.name === name)) return { file, name };
     const imp = facts.imports.find((i) => i.local === name);
-    if (!imp || imp.imported === "*") return undefined;
+    if (!imp) return { file, name };
+    if (imp.imported === "*") return undefined;
     const target = resolveJsModule(file, imp.source, this.ctx.files, this.ctx.aliases(file));
-    return target ? this.exported(target, imp.imported, depth + 1) : undefined;
+    return target ? this.exportOrigin(target, imp.imported, depth + 1) : undefined;
   }
 
-  /** What a module exports under `name` (`default` included), following re-exports. */
-  exported(file: string, name: string, depth = 0): Located | undefined {
+  private exportOrigin(file: string, exported: string, depth: number): { file: string; name: string } | undefined {
     const facts = this.ctx.js(file);
     if (!facts || depth > MAX_DEPTH) return undefined;
-    const exp = facts.exports.find((e) => e.exported === name);
-    if (exp?.local) return this.binding(file, exp.local, depth + 1);
-    if (exp?.source) {
-      const target = resolveJsModule(file, exp.source, this.ctx.files, this.ctx.aliases(file));
-      return target ? this.exported(target, exp.imported ?? name, depth + 1) : undefined;
-    }
-    if (name === "default" && facts.defaultExport) return { expr: facts.defaultExport, file };
-    if (name === "default" && facts.commonjsExport) return { expr: facts.commonjsExport, file };
-    if (facts.commonjsExport?.kind === "object") {
-      const p = facts.commonjsExport.props.find((x) => x.key === name);
-      if (p) return { expr: p.value, file };
-    }
-    return undefined;
+    const exp = facts.exports.find((e) => e.exported === exported);
+    if (exp?.local) return this.origin(file, exp.local, depth + 1);
+    // not exported by name: only a default export or CommonJS `module.exports` can provide it
+    if (!exp?.source) return exported === "default" || facts.commonjsExport ? { file, name: exported } : undefined;
+    const target = resolveJsModule(file, exp.source, this.ctx.files, this.ctx.aliases(file));
+    return target ? this.exportOrigin(target, exp.imported ?? exported, depth + 1) : undefined;
   }
 
-  /** The axios instance a name denotes in `file` (created there, or imported). */
+  /** The value a name has in a module: its const, or what an import of it names. */
+  binding(file: string, name: string): Located | undefined {
+    const at = this.origin(file, name);
+    const facts = at && this.ctx.js(at.file);
+    if (!at || !facts) return undefined;
+    const own = facts.consts[at.name];
+    if (own) return { expr: own, file: at.file };
+    if (at.name === "default") {
+      const value = facts.defaultExport ?? facts.commonjsExport;
+      return value && { expr: value, file: at.file };
+    }
+    const cjs = facts.commonjsExport?.kind === "object" ? facts.commonjsExport.props.find((x) => x.key === at.name) : undefined;
+    return cjs && { expr: cjs.value, file: at.file };
+  }
+
+  /**
+   * The axios instance a name denotes in `file`: created there or where it is imported from,
+   * also through `const api = other` and `const api = createClient()` (a function returning one).
+   */
   instance(file: string, name: string, depth = 0): { file: string; fact: InstanceFact } | undefined {
-    const facts = this.ctx.js(file);
-    if (!facts || depth > MAX_DEPTH) return undefined;
-    const own = facts.instances.find((i) => i.name === name);
-    if (own) return { file, fact: own };
-    const alias = facts.consts[name];
-    if (alias?.kind === "call") return this.factoryInstance(file, alias.callee, depth + 1);
-    if (alias) return alias.kind === "ref" ? this.instance(file, alias.name, depth + 1) : undefined;
-    const imp = facts.imports.find((i) => i.local === name);
-    if (!imp || imp.imported === "*") return undefined;
-    const target = resolveJsModule(file, imp.source, this.ctx.files, this.ctx.aliases(file));
-    if (!target) return undefined;
-    return this.exportedInstance(target, imp.imported, depth + 1);
-  }
-
-  /** The instance a factory function returns (`function createClient() { return axios.create(...) }`). */
-  private factoryInstance(file: string, fn: string, depth: number): { file: string; fact: InstanceFact } | undefined {
-    const facts = this.ctx.js(file);
-    if (!facts || depth > MAX_DEPTH) return undefined;
-    const own = facts.instances.find((i) => i.factory === fn);
-    if (own) return { file, fact: own };
-    const imp = facts.imports.find((i) => i.local === fn);
-    const target = imp && imp.imported !== "*" ? resolveJsModule(file, imp.source, this.ctx.files, this.ctx.aliases(file)) : undefined;
-    if (!target || !imp) return undefined;
-    const exp = this.ctx.js(target)?.exports.find((e) => e.exported === imp.imported);
-    return exp?.local ? this.factoryInstance(target, exp.local, depth + 1) : undefined;
-  }
-
-  private exportedInstance(file: string, name: string, depth: number): { file: string; fact: InstanceFact } | undefined {
-    const facts = this.ctx.js(file);
-    if (!facts || depth > MAX_DEPTH) return undefined;
-    const exp = facts.exports.find((e) => e.exported === name);
-    if (exp?.local) return this.instance(file, exp.local, depth + 1);
-    if (exp?.source) {
-      const target = resolveJsModule(file, exp.source, this.ctx.files, this.ctx.aliases(file));
-      return target ? this.exportedInstance(target, exp.imported ?? name, depth + 1) : undefined;
-    }
-    if (name === "default") {
-      const anon = facts.instances.find((i) => i.name === "default");
-      if (anon) return { file, fact: anon };
-    }
-    return undefined;
+    const at = this.origin(file, name);
+    const facts = at && this.ctx.js(at.file);
+    if (!at || !facts || depth > MAX_DEPTH) return undefined;
+    const own = facts.instances.find((i) => i.name === at.name);
+    if (own) return { file: at.file, fact: own };
+    const alias = facts.consts[at.name];
+    if (alias?.kind === "ref") return this.instance(at.file, alias.name, depth + 1);
+    if (alias?.kind !== "call") return undefined;
+    const factory = this.origin(at.file, alias.callee);
+    const made = factory && this.ctx.js(factory.file)?.instances.find((i) => i.factory === factory.name);
+    return made && { file: factory!.file, fact: made };
   }
 
   private read(expr: Expr, file: string, mode: BuildMode, depth: number): UrlValue[] {

@@ -6,7 +6,7 @@
  * and skips subtrees that hold none of the words a fact needs.
  */
 import type { Accept, CallFact, Callee, DefaultsFact, Expr, InstanceFact, JsFacts } from "../model/facts";
-import type { Range } from "../model/range";
+import { sameStart, type Range } from "../model/range";
 import { buildCondition, collectBindingNames, getProp, readExpr, type Binding, type Scope } from "./js-expr";
 import { childrenOf, field, isConst, rangeOf, type Node } from "./tree-sitter";
 
@@ -108,7 +108,7 @@ export class CallWalker {
     const inst =
       value.type === "identifier"
         ? this.factory!.locals.get(value.text)
-        : this.facts.instances.find((i) => i.range.start.line === value.startPosition.row && i.range.start.character === value.startPosition.column);
+        : this.facts.instances.find((i) => sameStart(i.range, rangeOf(value)));
     if (inst && !inst.name) inst.factory = name;
   }
 
@@ -226,7 +226,7 @@ export class CallWalker {
           this.call(value, scope, topLevel ? bound : undefined);
           // a local instance a factory may return
           const created = this.facts.instances[this.facts.instances.length - 1];
-          if (!topLevel && bound && created && created.range.start.line === value.startPosition.row && created.range.start.character === value.startPosition.column) {
+          if (!topLevel && bound && created && sameStart(created.range, rangeOf(value))) {
             this.factory?.locals.set(bound, created);
           }
           // the call's own arguments still hold calls

@@ -5,7 +5,7 @@
  * destructured names are opaque.
  */
 import type { Expr, ImportFact, JsFacts } from "../model/facts";
-import type { Range } from "../model/range";
+import { sameStart } from "../model/range";
 import { collectBindingNames, type Scope } from "./js-expr";
 import { CallWalker, ScopeChain, interestingOffsets } from "./call-walker";
 import { readImport, readTopLevel, requireSource } from "./js-module";
@@ -121,9 +121,5 @@ export function readClientModule(tree: Tree, text: string, edited = false): JsFa
   const def = facts.defaultExport;
   if (def) for (const inst of facts.instances) if (!inst.name && sameStart(inst.range, def.range)) inst.name = "default";
   return facts;
-}
-
-function sameStart(a: Range, b: Range): boolean {
-  return a.start.line === b.start.line && a.start.character === b.start.character;
 }
 
