@@ -7,7 +7,7 @@
  */
 import type { Accept, CallFact, Callee, DefaultsFact, Expr, InstanceFact, JsFacts } from "../model/facts";
 import { sameStart, type Range } from "../model/range";
-import { buildCondition, collectBindingNames, getProp, readExpr, type Binding, type Scope } from "./js-expr";
+import { bindDeclarator, buildCondition, collectBindingNames, getProp, readExpr, type Binding, type Scope } from "./js-expr";
 import { childrenOf, field, isConst, rangeOf, type Node } from "./tree-sitter";
 
 const AXIOS_METHODS: Record<string, { method: string | undefined; config: number }> = {
@@ -87,18 +87,7 @@ export class CallWalker {
   /** The scope bindings of a declaration, without walking its value. */
   private bindOnly(decl: Node, scope: ScopeChain): void {
     const constant = isConst(decl);
-    for (const d of childrenOf(decl)) {
-      if (d.type !== "variable_declarator") continue;
-      const name = field(d, "name");
-      const value = field(d, "value");
-      if (!name) continue;
-      if (name.type === "identifier" && constant && value) scope.set(name.text, { kind: "const", expr: readExpr(value, scope) });
-      else {
-        const names = new Set<string>();
-        collectBindingNames(name, names);
-        for (const n of names) scope.set(n, { kind: "opaque" });
-      }
-    }
+    for (const d of childrenOf(decl)) if (d.type === "variable_declarator") bindDeclarator(d, constant, scope, (n, b) => scope.set(n, b));
   }
 
   /** `return client` / `return axios.create(...)` in a top-level function marks it a factory. */
@@ -236,13 +225,7 @@ export class CallWalker {
           this.visit(value, scope);
         }
       }
-      if (!name || topLevel) continue;
-      if (name.type === "identifier" && constant && value) scope.set(name.text, { kind: "const", expr: readExpr(value, scope) });
-      else {
-        const names = new Set<string>();
-        collectBindingNames(name, names);
-        for (const n of names) scope.set(n, { kind: "opaque" });
-      }
+      if (!topLevel) bindDeclarator(d, constant, scope, (n, b) => scope.set(n, b));
     }
   }
 

@@ -322,16 +322,7 @@ function readFunction(node: Node, scope: Scope, depth: number): Expr {
     if (stmt.type === "lexical_declaration" || stmt.type === "variable_declaration") {
       const constant = isConst(stmt);
       for (const decl of childrenOf(stmt)) {
-        if (decl.type !== "variable_declarator") continue;
-        const name = field(decl, "name");
-        const value = field(decl, "value");
-        if (!name) continue;
-        if (name.type === "identifier" && constant && value) locals.set(name.text, { kind: "const", expr: readExpr(value, blockScope, depth + 1) });
-        else {
-          const names = new Set<string>();
-          collectBindingNames(name, names);
-          for (const n of names) locals.set(n, { kind: "opaque" });
-        }
+        if (decl.type === "variable_declarator") bindDeclarator(decl, constant, blockScope, (n, b) => locals.set(n, b), depth + 1);
       }
     } else if (stmt.type === "return_statement") {
       const value = childrenOf(stmt)[0];
@@ -349,6 +340,20 @@ function firstIdentifier(node: Node): Node | undefined {
     if (found) return found;
   }
   return undefined;
+}
+
+/** What a declarator binds: a `const` name with a value reads as that value; any other name is opaque. */
+export function bindDeclarator(decl: Node, constant: boolean, scope: Scope, bind: (name: string, binding: Binding) => void, depth = 0): void {
+  const name = field(decl, "name");
+  const value = field(decl, "value");
+  if (!name) return;
+  if (name.type === "identifier" && constant && value) {
+    bind(name.text, { kind: "const", expr: readExpr(value, scope, depth) });
+    return;
+  }
+  const names = new Set<string>();
+  collectBindingNames(name, names);
+  for (const n of names) bind(n, { kind: "opaque" });
 }
 
 /** Adds every name a binding pattern (parameters, destructuring) introduces. Over-collecting is safe. */
