@@ -1,11 +1,13 @@
 /**
  * The `cors-doctor` command line (cli.md): `check <dir> [--format text|json|sarif] [--rule id]...
  * [--max-warnings N] [--verbose]`. Exit 0 clean, 1 errors or too many warnings, 2 could not run.
+ * `proxy [dir] ...` runs the dev proxy (proxy.ts).
  */
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { ruleById } from "../analysis/rules/index";
 import { check } from "./check";
+import { PROXY_USAGE, runProxy } from "./proxy";
 import { toJson, toSarif, toText } from "./formats";
 
 declare const CORS_DOCTOR_VERSION: string | undefined;
@@ -14,7 +16,9 @@ const VERSION = typeof CORS_DOCTOR_VERSION === "string" ? CORS_DOCTOR_VERSION : 
 const USAGE = `Usage: cors-doctor check <dir> [--format text|json|sarif] [--rule <id>]... [--max-warnings N] [--verbose]
 
 Finds CORS, Vite proxy and hardcoded-localhost mistakes between a React + Vite frontend and a
-FastAPI backend, without running anything.`;
+FastAPI backend, without running anything.
+
+${PROXY_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -61,6 +65,7 @@ function parseArgs(args: string[]): Options | "help" | "version" {
 }
 
 async function main(): Promise<number> {
+  if (process.argv[2] === "proxy" && !process.argv.includes("--help") && !process.argv.includes("-h")) return runProxy(process.argv.slice(3));
   let opts: ReturnType<typeof parseArgs>;
   try {
     opts = parseArgs(process.argv.slice(2));

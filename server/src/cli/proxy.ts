@@ -1,0 +1,191 @@
+/**
+ * `cors-doctor proxy [dir] [--port N] [--host H] [--static DIR] [--frontend URL] [--route KEY=URL]...
+ * [--config PATH]`: runs the dev proxy in this process until SIGINT/SIGTERM (or `{type:"stop"}`
+ * over IPC), then drains for up to 5 s and exits 0. Prints the listening line, the table and one
+ * line per request (buffered: one write per batch, never one per request); when forked with an
+ * IPC channel it also sends the messages of proxy-contract.md. Exit 2 when it cannot start.
+ */
+import { statSync } from "node:fs";
+import { resolve } from "node:path";
+import { PortTakenError, type RequestRecord } from "../proxy/server";
+import { ProxySession } from "../proxy/session";
+import { fallbackInfo, routeInfo, TableError, type RouteTable, type TableOptions } from "../proxy/table";
+
+export const PROXY_USAGE = `Usage: cors-doctor proxy [dir] [--port N] [--host H] [--static DIR] [--frontend URL] [--route KEY=URL]... [--config PATH]
+
+Serves the frontend and its API under one origin on http://127.0.0.1:5180/, with the routes of
+the project's Vite server.proxy (read statically, never run).`;
+
+const DEFAULT_PORT = 5180;
+const DRAIN_MS = 5000;
+
+class BadOption extends Error {}
+
+interface ProxyArgs extends TableOptions {
+  routes: { key: string; url: string }[];
+  dir: string;
+  port: number;
+  host: string;
+}
+
+export function parseProxyArgs(args: readonly string[]): ProxyArgs {
+  const opts: ProxyArgs = { dir: "", port: DEFAULT_PORT, host: "127.0.0.1", routes: [] };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const value = () => {
+      const v = args[++i];
+      if (v === undefined) throw new BadOption(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === "--port") {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new BadOption("--port takes a port number (0 picks a free one)");
+      opts.port = n;
+    } else if (arg === "--host") opts.host = value();
+    else if (arg === "--static") opts.staticDir = value();
+    else if (arg === "--frontend") opts.frontend = value();
+    else if (arg === "--config") opts.config = value();
+    else if (arg === "--route") {
+      const v = value();
+      const eq = v.indexOf("=");
+      if (eq <= 0) throw new BadOption(`--route takes KEY=URL (got '${v}')`);
+      opts.routes.push({ key: v.slice(0, eq), url: v.slice(eq + 1) });
+    } else if (arg.startsWith("-")) throw new BadOption(`unknown option '${arg}'`);
+    else if (!opts.dir) opts.dir = arg;
+    else throw new BadOption(`unexpected argument '${arg}'`);
+  }
+  opts.dir ||= ".";
+  return opts;
+}
+
+type Message = Record<string, unknown> & { type: string };
+
+/** Runs the proxy; resolves with the exit code once it has stopped (or could not start). */
+export async function runProxy(args: readonly string[]): Promise<number> {
+  const ipc = typeof process.send === "function";
+  const send = (m: Message) => {
+    if (ipc && process.connected) process.send!(m);
+  };
+  const fail = (code: "port-taken" | "no-frontend" | "bad-option", message: string, extra: object = {}) => {
+    process.stderr.write(`cors-doctor: ${message}\n`);
+    send({ type: "error", code, message, ...extra });
+    if (ipc) process.disconnect?.();
+    return 2;
+  };
+
+  let opts: ProxyArgs;
+  try {
+    opts = parseProxyArgs(args);
+    const root = resolve(opts.dir);
+    if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new BadOption(`cannot read ${opts.dir}: not a folder`);
+    if (opts.staticDir) {
+      opts.staticDir = resolve(opts.staticDir);
+      if (!statSync(opts.staticDir, { throwIfNoEntry: false })?.isDirectory()) throw new BadOption(`--static ${opts.staticDir}: not a folder`);
+    }
+    if (opts.config) opts.config = toWorkspacePath(root, opts.config);
+  } catch (e) {
+    if (e instanceof BadOption) return fail("bad-option", `${e.message}\n\n${PROXY_USAGE}`);
+    throw e;
+  }
+
+  const log = new Log(send);
+  let session: ProxySession;
+  try {
+    session = await ProxySession.start(opts, {
+      onRequest: (r) => log.request(r),
+      onTable: (table) => {
+        log.line("table reloaded:");
+        for (const line of tableLines(table)) log.line(line);
+        send({ type: "table", routes: routeInfo(table), fallback: fallbackInfo(table), notes: table.notes });
+      },
+      onNote: (note) => log.line(`note: ${note}`),
+    });
+  } catch (e) {
+    if (e instanceof PortTakenError) return fail("port-taken", e.message, { port: e.port, freePort: e.freePort });
+    if (e instanceof TableError) return fail(e.code, e.message);
+    if ((e as NodeJS.ErrnoException).code && (e as NodeJS.ErrnoException).syscall === "listen") return fail("bad-option", `cannot listen on ${opts.host}:${opts.port}: ${(e as Error).message}`);
+    throw e;
+  }
+
+  const host = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
+  const url = `http://${host}:${session.port}/`;
+  log.line(`CORS Doctor dev proxy on ${url}`);
+  for (const line of tableLines(session.table)) log.line(line);
+  log.flush();
+  if (!isLoopback(opts.host)) process.stderr.write(`cors-doctor: warning: listening on ${opts.host}, not loopback: other machines can reach the proxy and, through it, the upstreams\n`);
+  send({ type: "listening", url, host: opts.host, port: session.port, routes: routeInfo(session.table), fallback: fallbackInfo(session.table), notes: session.table.notes });
+
+  return new Promise<number>((done) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      void session.stop(DRAIN_MS).then(() => {
+        log.flush();
+        if (ipc && process.connected) process.disconnect();
+        done(0);
+      });
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+    if (ipc) {
+      process.on("message", (m: Message) => {
+        if (m?.type === "stop") stop();
+      });
+      // the editor went away without saying stop: do not outlive it
+      process.on("disconnect", stop);
+    }
+  });
+}
+
+/** `--config` given relative to the current folder or to `dir`, as a workspace path. */
+function toWorkspacePath(root: string, config: string): string {
+  const abs = resolve(config);
+  const rel = abs.startsWith(root + "/") ? abs.slice(root.length + 1) : config;
+  return rel.split("\\").join("/");
+}
+
+function isLoopback(host: string): boolean {
+  return host === "127.0.0.1" || host === "localhost" || host === "::1" || host.startsWith("127.");
+}
+
+/** The table as printed: one line per route (key, arrow, target, flags), the fallback, the notes. */
+export function tableLines(table: RouteTable): string[] {
+  const lines: string[] = [];
+  const width = Math.max(10, ...table.routes.map((r) => r.key.length));
+  for (const r of routeInfo(table)) {
+    const flags = [r.changeOrigin && "changeOrigin", r.ws && "ws", r.rewrite, r.source === "option" && "(--route)"].filter(Boolean).join(", ");
+    lines.push(`  ${r.key.padEnd(width)} -> ${r.target}${flags ? `  ${flags}` : ""}`);
+  }
+  const fb = fallbackInfo(table);
+  lines.push(`  ${`(${fb.kind})`.padEnd(width)} -> ${fb.target}`);
+  for (const note of table.notes) lines.push(`  note: ${note}`);
+  return lines;
+}
+
+/** Output batched per 50 ms (a busy proxy must not make one write per request), IPC as it comes. */
+class Log {
+  private buffer = "";
+  private timer: NodeJS.Timeout | undefined;
+  constructor(private readonly send: (m: Message) => void) {}
+
+  line(text: string): void {
+    this.buffer += text + "\n";
+    this.timer ??= setTimeout(() => this.flush(), 50);
+  }
+
+  request(r: RequestRecord): void {
+    this.line(`${r.method} ${r.path} -> ${r.route} ${r.status} ${r.ms.toFixed(1)}ms${r.error ? ` (${r.error})` : ""}`);
+    const m: Message = { type: "request", method: r.method, path: r.path, route: r.route, status: r.status, ms: Math.round(r.ms * 10) / 10 };
+    if (r.error) m.error = r.error;
+    this.send(m);
+  }
+
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.buffer) return;
+    const text = this.buffer;
+    this.buffer = "";
+    process.stdout.write(text);
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * Header rewriting on the hot path, over raw `[name, value, ...]` arrays (what Node's parser gives
+ * and what `http.request` / `writeHead` take without re-validating): hop-by-hop headers dropped
+ * both ways, `X-Forwarded-*` set, `Host` kept or changed to the target's (`changeOrigin`), and an
+ * upstream's `Location` and `Set-Cookie` `Domain` naming the upstream moved to the proxy.
+ */
+import type { IncomingMessage } from "node:http";
+import type { ProxyRoute, Target } from "./table";
+
+/** Lower-case names of the headers that belong to one connection, never forwarded (RFC 9110 7.6.1). */
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "proxy-authenticate", "proxy-authorization"]);
+
+/** Headers the proxy sets itself on the way up. */
+const SET_UP = new Set(["host", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "expect"]);
+
+/** Lengths of every name in either set: most headers are told apart without lower-casing. */
+const CANDIDATE_LENGTHS = new Set([...HOP_BY_HOP, ...SET_UP].map((n) => n.length));
+
+function lower(name: string): string | undefined {
+  return CANDIDATE_LENGTHS.has(name.length) ? name.toLowerCase() : undefined;
+}
+
+/** Extra names a `Connection` header lists (beyond keep-alive, close, upgrade): also hop-by-hop. */
+function connectionListed(raw: readonly string[]): Set<string> | undefined {
+  let out: Set<string> | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i].length !== 10 || raw[i].toLowerCase() !== "connection") continue;
+    for (const token of raw[i + 1].split(",")) {
+      const t = token.trim().toLowerCase();
+      if (t && t !== "keep-alive" && t !== "close" && t !== "upgrade") (out ??= new Set()).add(t);
+    }
+  }
+  return out;
+}
+
+/**
+ * The headers sent upstream for a request. `upgrade` keeps `Connection: Upgrade` and `Upgrade`.
+ * A chunked request body is re-chunked (its `Transfer-Encoding` is kept so Node frames it).
+ */
+export function upstreamHeaders(req: IncomingMessage, route: { target: Target; changeOrigin: boolean }, upgrade: boolean): { headers: string[]; body: boolean } {
+  const raw = req.rawHeaders;
+  const out: string[] = [];
+  let host = "";
+  let xff = "";
+  let chunked = false;
+  let length = false;
+  const listed = connectionListed(raw);
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i];
+    const l = lower(name);
+    if (l !== undefined) {
+      if (l === "host") host = raw[i + 1];
+      else if (l === "x-forwarded-for") xff = raw[i + 1];
+      else if (l === "transfer-encoding") chunked = true;
+      if (HOP_BY_HOP.has(l) || SET_UP.has(l)) continue;
+    } else if (name.length === 14 && raw[i + 1] !== "0" && name.toLowerCase() === "content-length") length = true;
+    if (listed?.has(name.toLowerCase())) continue;
+    out.push(name, raw[i + 1]);
+  }
+  const addr = req.socket.remoteAddress ?? "";
+  out.push(
+    "Host", route.changeOrigin ? route.target.host : host,
+    "X-Forwarded-For", xff ? `${xff}, ${addr}` : addr,
+    "X-Forwarded-Proto", "http",
+    "X-Forwarded-Host", host,
+  );
+  if (chunked && !upgrade) out.push("Transfer-Encoding", "chunked");
+  if (upgrade) out.push("Connection", "Upgrade", "Upgrade", req.headers.upgrade ?? "websocket");
+  return { headers: out, body: chunked || length };
+}
+
+/** What response rewriting needs to know about the request. */
+export interface ResponseContext {
+  route: ProxyRoute | undefined;
+  target: Target;
+  /** The `Host` the client used (already checked to be the proxy's own). */
+  host: string;
+}
+
+/** The headers sent to the client for an upstream response. */
+export function downstreamHeaders(raw: readonly string[], ctx: ResponseContext): string[] {
+  const out: string[] = [];
+  const listed = connectionListed(raw);
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i];
+    let value = raw[i + 1];
+    const n = name.length;
+    if (n === 8 || n === 10) {
+      const l = name.toLowerCase();
+      if (l === "location") value = rewriteLocation(value, ctx);
+      else if (l === "set-cookie") value = rewriteCookie(value, ctx);
+      else if (HOP_BY_HOP.has(l)) continue;
+    } else if (CANDIDATE_LENGTHS.has(n) && HOP_BY_HOP.has(name.toLowerCase())) continue;
+    if (listed?.has(name.toLowerCase())) continue;
+    out.push(name, value);
+  }
+  return out;
+}
+
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]", "::1", "0.0.0.0"]);
+
+/**
+ * A redirect to the upstream's own origin (what FastAPI's trailing-slash 307 says when the
+ * upstream saw its own host) goes to the same place through the proxy: the target's path
+ * prefix comes off and the prefix a `rewrite` stripped goes back on.
+ */
+export function rewriteLocation(location: string, ctx: ResponseContext): string {
+  if (location.charCodeAt(0) === 47 /* / */) return location;
+  let u: URL;
+  try {
+    u = new URL(location);
+  } catch {
+    return location;
+  }
+  const t = ctx.target;
+  if (u.protocol !== t.protocol && !(t.protocol === "http:" && u.protocol === "ws:")) return location;
+  const port = u.port ? Number(u.port) : u.protocol === "https:" ? 443 : 80;
+  if (port !== t.port) return location;
+  if (u.hostname !== t.hostname && u.hostname !== `[${t.hostname}]` && !(LOOPBACK.has(u.hostname) && LOOPBACK.has(t.hostname))) return location;
+  let path = u.pathname;
+  if (t.path && (path === t.path || path.startsWith(t.path + "/"))) path = path.slice(t.path.length) || "/";
+  const strip = ctx.route?.rewriteStrips;
+  if (strip) path = strip + path;
+  return `http://${ctx.host}${path}${u.search}${u.hash}`;
+}
+
+/** `Domain=<upstream host>` in a `Set-Cookie` becomes the proxy's host name. */
+export function rewriteCookie(cookie: string, ctx: ResponseContext): string {
+  const m = /;\s*domain=\.?([^;]*)/i.exec(cookie);
+  if (!m) return cookie;
+  const domain = m[1].trim().toLowerCase();
+  const t = ctx.target.hostname.toLowerCase();
+  if (domain !== t && !(LOOPBACK.has(domain) && LOOPBACK.has(t))) return cookie;
+  const proxyName = ctx.host.startsWith("[") ? ctx.host.slice(0, ctx.host.indexOf("]") + 1) : ctx.host.replace(/:\d+$/, "");
+  return cookie.slice(0, m.index) + `; Domain=${proxyName}` + cookie.slice(m.index + m[0].length);
+}

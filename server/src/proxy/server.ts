@@ -1,0 +1,213 @@
+/**
+ * The dev proxy's HTTP server: checks each request (origin-form target, the proxy's own `Host`,
+ * no `CONNECT`), picks its route from the current table, and hands it to forwarding, upgrade
+ * proxying or the static preview. The table can be swapped at any time (a reload): a request
+ * keeps the route it started with. `stop` stops accepting, lets requests in flight finish (closing
+ * each keep-alive connection after its response), and cuts whatever is left after a bound.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import { forward } from "./forward";
+import { isOriginForm, makeGuard, type Guard } from "./guard";
+import { rawResponse, sendRefusal } from "./pages";
+import { Pools } from "./pools";
+import { serveStatic } from "./static";
+import type { RouteTable } from "./table";
+import { forwardUpgrade } from "./upgrade";
+
+/** One finished request, as the log shows it. */
+export interface RequestRecord {
+  method: string;
+  path: string;
+  /** The route key, `(frontend)` or `(static)`; `-` when the proxy refused the request. */
+  route: string;
+  status: number;
+  ms: number;
+  error?: string;
+}
+
+export interface ProxyServerOptions {
+  table: RouteTable;
+  /** Where to listen; 127.0.0.1 unless told otherwise. */
+  host?: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** How long an upstream may take to send response headers (default 120 s). */
+  headersTimeoutMs?: number;
+  onRequest?: (record: RequestRecord) => void;
+}
+
+/** The port is taken; `freePort` is the next one that is not (when one was found). */
+export class PortTakenError extends Error {
+  constructor(readonly host: string, readonly port: number, readonly freePort: number | undefined) {
+    super(`port ${port} on ${host} is taken` + (freePort ? `; port ${freePort} is free (--port ${freePort})` : ""));
+  }
+}
+
+export class DevProxy {
+  private table: RouteTable;
+  private readonly server: Server;
+  private readonly pools = new Pools();
+  private readonly host: string;
+  private guard: Guard | undefined;
+  private active = 0;
+  private stopping: Promise<void> | undefined;
+  private drained: (() => void) | undefined;
+  private readonly upgraded = new Set<Duplex>();
+  private readonly headersTimeoutMs: number;
+  private readonly onRecord: (record: RequestRecord) => void;
+  port = 0;
+
+  constructor(private readonly options: ProxyServerOptions) {
+    this.table = options.table;
+    this.host = options.host ?? "127.0.0.1";
+    this.headersTimeoutMs = options.headersTimeoutMs ?? 120_000;
+    this.onRecord = options.onRequest ?? (() => undefined);
+    // no request timeout: uploads and server-sent events may take as long as they take
+    this.server = createServer({ requestTimeout: 0, keepAliveTimeout: 30_000, noDelay: true }, this.onRequest);
+    this.server.on("upgrade", this.onUpgrade);
+    this.server.on("connect", (_req: IncomingMessage, socket: Duplex) => {
+      socket.on("error", () => undefined);
+      socket.end(rawResponse(405, "Method Not Allowed", "CONNECT is refused: CORS Doctor's dev proxy is not an open proxy"));
+    });
+  }
+
+  /** Starts listening; rejects with `PortTakenError` when the port is in use. */
+  listen(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: NodeJS.ErrnoException) => {
+        if (err.code !== "EADDRINUSE") return reject(err);
+        void nextFreePort(this.host, this.options.port + 1).then((free) => reject(new PortTakenError(this.host, this.options.port, free)));
+      };
+      this.server.once("error", onError);
+      this.server.listen(this.options.port, this.host, () => {
+        this.server.off("error", onError);
+        this.port = (this.server.address() as { port: number }).port;
+        this.guard = makeGuard(this.host, this.port);
+        resolve(this.port);
+      });
+    });
+  }
+
+  /** The table requests take from now on (requests in flight keep theirs). */
+  setTable(table: RouteTable): void {
+    this.table = table;
+  }
+
+  get currentTable(): RouteTable {
+    return this.table;
+  }
+
+  /** Stops accepting, waits up to `boundMs` for requests in flight, then cuts the rest. */
+  stop(boundMs = 5000): Promise<void> {
+    this.stopping ??= new Promise<void>((resolve) => {
+      const closed = new Promise<void>((r) => this.server.close(() => r()));
+      this.server.closeIdleConnections();
+      // sockets that were upgraded (WebSockets) never finish on their own
+      for (const s of this.upgraded) s.destroy();
+      const drained = this.active === 0 ? Promise.resolve() : new Promise<void>((r) => (this.drained = r));
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>((r) => (timer = setTimeout(r, boundMs)));
+      void Promise.race([drained, bound]).then(async () => {
+        clearTimeout(timer);
+        this.server.closeAllConnections();
+        for (const s of this.upgraded) s.destroy();
+        this.pools.destroy();
+        await closed;
+        resolve();
+      });
+    });
+    return this.stopping;
+  }
+
+  private readonly onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    const start = performance.now();
+    const url = req.url!;
+    if (this.stopping) res.shouldKeepAlive = false;
+    this.active++;
+    const finished = (route: string) => (status: number, error?: string) => {
+      this.onRecord({ method: req.method!, path: url, route, status, ms: performance.now() - start, error });
+      if (--this.active === 0 && this.drained) this.drained();
+      else if (this.stopping) this.server.closeIdleConnections();
+    };
+    if (!isOriginForm(url)) {
+      res.on("close", () => finished("-")(res.statusCode, "refused: absolute-form request target"));
+      sendRefusal(res, 400, "CORS Doctor's dev proxy only serves its own paths (origin-form request targets): it is not an open proxy", true);
+      return;
+    }
+    const host = hostOf(req.rawHeaders);
+    if (!this.guard!.hostAllowed(host)) {
+      res.on("close", () => finished("-")(res.statusCode, `refused: Host ${host ?? "(none)"} is not the proxy's own`));
+      sendRefusal(res, 403, `Host ${host ?? "(none)"} is not this proxy's: open it as http://127.0.0.1:${this.port}/ or http://localhost:${this.port}/`);
+      return;
+    }
+    const table = this.table;
+    const route = table.match(url);
+    if (route) {
+      forward(req, res, route, route.target, route.key, host!, { pools: this.pools, headersTimeoutMs: this.headersTimeoutMs }, finished(route.key));
+      return;
+    }
+    const fb = table.fallback;
+    if (fb.kind === "frontend") forward(req, res, undefined, fb.target, "(frontend)", host!, { pools: this.pools, headersTimeoutMs: this.headersTimeoutMs }, finished("(frontend)"));
+    else serveStatic(req, res, fb.dir, finished("(static)"));
+  };
+
+  private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const start = performance.now();
+    const url = req.url!;
+    const record = (route: string) => (status: number, error?: string) => this.onRecord({ method: req.method!, path: url, route, status, ms: performance.now() - start, error });
+    socket.on("error", () => undefined);
+    if (this.stopping) {
+      socket.end(rawResponse(503, "Service Unavailable", "the proxy is stopping"));
+      return;
+    }
+    if (!isOriginForm(url)) {
+      socket.end(rawResponse(400, "Bad Request", "only origin-form request targets are served"));
+      record("-")(400, "refused: absolute-form request target");
+      return;
+    }
+    const host = hostOf(req.rawHeaders);
+    if (!this.guard!.hostAllowed(host)) {
+      socket.end(rawResponse(403, "Forbidden", `Host ${host ?? "(none)"} is not this proxy's`));
+      record("-")(403, `refused: Host ${host ?? "(none)"} is not the proxy's own`);
+      return;
+    }
+    const table = this.table;
+    const route = table.matchUpgrade(url);
+    const target = route?.target ?? (table.fallback.kind === "frontend" ? table.fallback.target : undefined);
+    if (!target) {
+      socket.end(rawResponse(404, "Not Found", "no WebSocket route for this path (the static preview has none)"));
+      record("(static)")(404, undefined);
+      return;
+    }
+    this.upgraded.add(socket);
+    socket.on("close", () => this.upgraded.delete(socket));
+    const name = route?.key ?? "(frontend)";
+    forwardUpgrade(req, socket, head, route, target, (_client, upstream) => {
+      this.upgraded.add(upstream);
+      upstream.on("close", () => this.upgraded.delete(upstream));
+    }, record(name));
+  };
+}
+
+/** The `Host` header from raw headers (without building `req.headers`). */
+function hostOf(raw: readonly string[]): string | undefined {
+  for (let i = 0; i < raw.length; i += 2) {
+    const n = raw[i];
+    if (n.length === 4 && (n === "Host" || n === "host" || n.toLowerCase() === "host")) return raw[i + 1];
+  }
+  return undefined;
+}
+
+/** The first port from `from` on that `host` that can be bound (up to 50 tried). */
+export async function nextFreePort(host: string, from: number): Promise<number | undefined> {
+  for (let port = from; port < from + 50 && port < 65536; port++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once("error", () => resolve(false));
+      probe.listen(port, host, () => probe.close(() => resolve(true)));
+    });
+    if (ok) return port;
+  }
+  return undefined;
+}
