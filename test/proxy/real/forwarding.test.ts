@@ -1,0 +1,232 @@
+/**
+ * Forwarding through the dev proxy to a real FastAPI app (uvicorn) and a real Vite dev server,
+ * seen from plain `node:http` clients: what the CLI prints, connection reuse, the trailing-slash
+ * redirect, server-sent events without buffering, a 100 MB upload with bounded proxy memory, the
+ * 502 answer when a route's target is down, and what happens when either side goes away
+ * mid-response.
+ */
+import { strict as assert } from "node:assert";
+import { randomUUID } from "node:crypto";
+import { Agent, request as httpRequest } from "node:http";
+import { groupPids, http, resetPeak, startStack, vm, waitFor, type Stack } from "./harness";
+
+const MiB = 1024 * 1024;
+
+describe("proxy (real parts): forwarding to FastAPI and Vite", function () {
+  this.timeout(30_000);
+  let stack: Stack;
+
+  before(async function () {
+    this.timeout(60_000);
+    stack = await startStack();
+  });
+
+  after(async () => {
+    await stack?.stop();
+  });
+
+  const stdoutLines = () => stack.proxy.proc.stdout.split("\n");
+
+  // First on purpose: the proxy's upstream pool is still empty, so one connection is all there is.
+  it("keeps the browser-side connection alive and reuses one pooled upstream connection", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const ports: number[] = [];
+    const reused: boolean[] = [];
+    try {
+      for (let i = 0; i < 5; i++) {
+        const { body, reusedSocket } = await new Promise<{ body: string; reusedSocket: boolean }>((res, rej) => {
+          const req = httpRequest(`${stack.proxy.url}/api/headers`, { agent }, (r) => {
+            let body = "";
+            r.setEncoding("utf8").on("data", (d: string) => (body += d));
+            r.on("end", () => res({ body, reusedSocket: req.reusedSocket }));
+          });
+          req.on("error", rej);
+          req.end();
+        });
+        ports.push((JSON.parse(body) as { peer_port: number }).peer_port);
+        reused.push(reusedSocket);
+      }
+    } finally {
+      agent.destroy();
+    }
+    assert.deepEqual(reused, [false, true, true, true, true], "the proxy closed the client's keep-alive connection between requests");
+    assert.equal(new Set(ports).size, 1, `five sequential requests should reach the backend over one pooled connection; backend saw peer ports ${ports.join(", ")}`);
+  });
+
+  it("prints its URL first, then a route table with the vite.config's entries and the frontend", async () => {
+    assert.equal(stack.proxy.firstLine, `CORS Doctor dev proxy on http://127.0.0.1:${stack.proxy.port}/`);
+    assert.notEqual(stack.proxy.port, 0);
+    const b = stack.backend.port;
+    const arrow = "\\s+(?:->|→|=>)\\s+";
+    const expected: [string, RegExp][] = [
+      ["/api", new RegExp(`^\\s*/api${arrow}http://127\\.0\\.0\\.1:${b}/?(\\s|$)`)],
+      ["/ws", new RegExp(`^\\s*/ws${arrow}(?:ws|http)://127\\.0\\.0\\.1:${b}/?(\\s|$)`)],
+      ["/reports", new RegExp(`^\\s*/reports${arrow}http://127\\.0\\.0\\.1:${stack.deadPort}/?(\\s|$)`)],
+      ["the frontend fallback", new RegExp(`${arrow}http://127\\.0\\.0\\.1:${stack.frontend.port}/?(\\s|$)`)],
+    ];
+    await waitFor("the route table", () => expected.every(([, re]) => stdoutLines().some((l) => re.test(l))), 5_000).catch(() => {
+      const missing = expected.filter(([, re]) => !stdoutLines().some((l) => re.test(l))).map(([name]) => name);
+      assert.fail(`route table lacks ${missing.join(", ")}; stdout:\n${stack.proxy.proc.stdout}`);
+    });
+    const wsLine = stdoutLines().find((l) => expected[1][1].test(l))!;
+    assert.match(wsLine.slice(wsLine.search(/127\.0\.0\.1/)), /\bws\b/, `the /ws route's flags should say ws: ${wsLine}`);
+  });
+
+  it("logs one line per request: METHOD PATH -> ROUTE STATUS MSms", async () => {
+    assert.equal((await http(`${stack.proxy.url}/api/items/`)).status, 200);
+    assert.equal((await http(`${stack.proxy.url}/`, { headers: { Accept: "text/html" } })).status, 200);
+    await waitFor("the request log lines", () => stdoutLines().some((l) => /^GET \/api\/items\/ -> \/api 200 \d+(\.\d+)?ms$/.test(l)) && stdoutLines().some((l) => /^GET \/ -> \(frontend\) 200 \d+(\.\d+)?ms$/.test(l)), 5_000).catch(() =>
+      assert.fail(`expected "GET /api/items/ -> /api 200 …ms" and "GET / -> (frontend) 200 …ms"; stdout:\n${stack.proxy.proc.stdout}`),
+    );
+  });
+
+  it("sets X-Forwarded-*, applies changeOrigin, and drops hop-by-hop headers", async () => {
+    const r = await http(`${stack.proxy.url}/api/headers`, { headers: { Connection: "keep-alive, X-Hop-Secret", "X-Hop-Secret": "1", "Keep-Alive": "timeout=5", "Proxy-Connection": "keep-alive", "X-End-To-End": "kept" } });
+    assert.equal(r.status, 200);
+    const { headers: seen } = JSON.parse(r.body) as { headers: Record<string, string> };
+    assert.equal(seen.host, `127.0.0.1:${stack.backend.port}`, "the /api route has changeOrigin: the backend should see its own host");
+    assert.equal(seen["x-forwarded-host"], `127.0.0.1:${stack.proxy.port}`);
+    assert.equal(seen["x-forwarded-proto"], "http");
+    assert.match(seen["x-forwarded-for"] ?? "", /(^|[\s,])(::ffff:)?127\.0\.0\.1$/);
+    assert.equal(seen["x-end-to-end"], "kept");
+    for (const h of ["x-hop-secret", "keep-alive", "proxy-connection"]) assert.equal(seen[h], undefined, `hop-by-hop header ${h} reached the backend`);
+  });
+
+  it("/api/items: FastAPI's 307 Location points at the proxy origin the client used", async () => {
+    const direct = await http(`${stack.backend.url}/api/items`);
+    assert.equal(direct.status, 307);
+    assert.equal(direct.headers.location, `${stack.backend.url}/api/items/`, "the fixture's redirect names the backend itself (the case to rewrite)");
+
+    for (const host of [`127.0.0.1:${stack.proxy.port}`, `localhost:${stack.proxy.port}`]) {
+      const r = await http(`${stack.proxy.url}/api/items`, { headers: { Host: host } });
+      assert.equal(r.status, 307, `Host ${host}: ${r.status} ${r.body}`);
+      const location = r.headers.location ?? "";
+      assert.equal(new URL(location, `http://${host}`).href, `http://${host}/api/items/`, `Host ${host}: Location ${location} should stay on the proxy origin`);
+    }
+  });
+
+  it("server-sent events arrive unbuffered: the first event before the stream ends", async () => {
+    const id = randomUUID();
+    let text = "";
+    let ended = false;
+    const req = httpRequest(`${stack.proxy.url}/api/events?id=${id}`, { headers: { Accept: "text/event-stream" }, agent: false });
+    const response = new Promise<string>((res, rej) => {
+      req.on("response", (r) => {
+        r.setEncoding("utf8").on("data", (d: string) => (text += d));
+        r.on("end", () => {
+          ended = true;
+          res(String(r.headers["content-type"]));
+        });
+        r.on("error", rej);
+      });
+      req.on("error", rej);
+    });
+    req.end();
+    try {
+      // The backend holds the stream open after `first` until released, so a proxy that buffers
+      // the body (or waits for the end) never shows `first` here.
+      await waitFor("the first event through the proxy while the stream is still open", () => text.includes("event: first"), 5_000).catch((e: Error) => {
+        throw new Error(`${e.message}; received so far: ${JSON.stringify(text)}`);
+      });
+      assert.equal(ended, false);
+      assert.ok(!text.includes("event: second"));
+      assert.equal((await http(`${stack.backend.url}/api/events/${id}/release`, { method: "POST" })).status, 200);
+      const contentType = await response;
+      assert.match(contentType, /^text\/event-stream/);
+      assert.match(text, /event: first\ndata: one\n\nevent: second\ndata: two\n\nevent: end\ndata: done\n\n$/);
+    } finally {
+      req.destroy();
+    }
+  });
+
+  it("a 100 MB upload streams through with bounded proxy memory", async function () {
+    this.timeout(60_000);
+    const size = 100 * MiB;
+    const pids = groupPids(stack.proxy.proc.pid);
+    assert.ok(pids.includes(stack.proxy.proc.pid));
+    for (const pid of pids) resetPeak(pid);
+    const rssBefore = pids.reduce((sum, pid) => sum + vm(pid, "VmRSS"), 0);
+
+    const chunk = Buffer.alloc(256 * 1024, 0x61);
+    const result = await new Promise<{ status: number; body: string }>((res, rej) => {
+      const req = httpRequest(`${stack.proxy.url}/api/upload`, { method: "POST", agent: false, headers: { "Content-Type": "application/octet-stream", "Content-Length": String(size) } }, (r) => {
+        let body = "";
+        r.setEncoding("utf8").on("data", (d: string) => (body += d));
+        r.on("end", () => res({ status: r.statusCode!, body }));
+        r.on("error", rej);
+      });
+      req.on("error", rej);
+      let sent = 0;
+      const pump = () => {
+        while (sent < size) {
+          sent += chunk.length;
+          if (!req.write(chunk)) return void req.once("drain", pump);
+        }
+        req.end();
+      };
+      pump();
+    });
+    assert.equal(result.status, 200, result.body);
+    assert.deepEqual(JSON.parse(result.body), { bytes: size });
+    const peak = groupPids(stack.proxy.proc.pid).reduce((sum, pid) => sum + vm(pid, "VmHWM"), 0);
+    const growthMiB = (peak - rssBefore) / 1024;
+    assert.ok(growthMiB < 50, `the proxy's resident memory peaked ${growthMiB.toFixed(1)} MiB above where it started (limit 50 MiB for a 100 MiB upload)`);
+  });
+
+  it("backend down: a JSON request gets a 502 JSON body naming the route and the target", async () => {
+    const r = await http(`${stack.proxy.url}/reports/weekly`, { headers: { Accept: "application/json" } });
+    assert.equal(r.status, 502);
+    assert.match(String(r.headers["content-type"]), /^application\/json/);
+    const body: unknown = JSON.parse(r.body);
+    const text = JSON.stringify(body);
+    assert.ok(text.includes("/reports"), `the body should name the route /reports: ${r.body}`);
+    assert.ok(text.includes(`127.0.0.1:${stack.deadPort}`), `the body should name the target 127.0.0.1:${stack.deadPort}: ${r.body}`);
+  });
+
+  it("a client that aborts mid-response frees the upstream request", async () => {
+    const id = randomUUID();
+    const probe = async () => JSON.parse((await http(`${stack.backend.url}/probe/slow/${id}`)).body) as { chunks: number; finished: boolean; disconnected: boolean };
+    await new Promise<void>((res, rej) => {
+      const req = httpRequest(`${stack.proxy.url}/api/slow?id=${id}`, { agent: false }, (r) => {
+        r.once("data", () => {
+          req.destroy();
+          res();
+        });
+      });
+      req.on("error", (e: NodeJS.ErrnoException) => (e.code === "ECONNRESET" ? undefined : rej(e)));
+      req.setTimeout(5_000, () => {
+        req.destroy();
+        rej(new Error("no body bytes of /api/slow through the proxy within 5 s (the backend sends 1 KB every 50 ms)"));
+      });
+      req.end();
+    });
+    const state = await waitFor("the backend to see its client go away", async () => {
+      const s = await probe();
+      return s.disconnected ? s : undefined;
+    }, 5_000).catch(async (e: Error) => {
+      throw new Error(`${e.message}: the stream is still being produced upstream (${JSON.stringify(await probe())})`);
+    });
+    assert.equal(state.finished, false);
+    assert.ok(state.chunks < 600);
+  });
+
+  it("an upstream that dies mid-response makes the client's response fail, not end cleanly or hang", async () => {
+    const outcome = (url: string) =>
+      new Promise<string>((res) => {
+        const req = httpRequest(url, { agent: false }, (r) => {
+          r.on("data", () => undefined);
+          r.on("end", () => res("ended cleanly"));
+          r.on("aborted", () => res("failed"));
+          r.on("error", () => res("failed"));
+        });
+        req.on("error", () => res("failed"));
+        req.setTimeout(5_000, () => {
+          res("hung");
+          req.destroy();
+        });
+        req.end();
+      });
+    assert.equal(await outcome(`${stack.backend.url}/api/broken`), "failed", "the fixture should break its response");
+    assert.equal(await outcome(`${stack.proxy.url}/api/broken`), "failed");
+  });
+});
