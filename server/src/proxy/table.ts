@@ -99,11 +99,12 @@ export function buildTable(topology: Topology, options: TableOptions = {}): Rout
     }
     if (frontend.config?.previewProxy !== undefined && options.staticDir) notes.push("preview.proxy is not read: the table is server.proxy");
   }
+  let added = 0;
   for (const opt of options.routes ?? []) {
     const route = fromOption(opt.key, opt.url, topology);
     const at = routes.findIndex((r) => r.key === opt.key);
     if (at >= 0) routes[at] = route;
-    else routes.splice(routes.filter((r) => r.source === "option").length, 0, route);
+    else routes.splice(added++, 0, route);
   }
 
   let fallback: Fallback;
