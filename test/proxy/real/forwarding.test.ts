@@ -7,6 +7,7 @@
  */
 import { strict as assert } from "node:assert";
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { Agent, request as httpRequest } from "node:http";
 import { groupPids, http, resetPeak, startStack, vm, waitFor, type Stack } from "./harness";
 
@@ -27,13 +28,12 @@ describe("proxy (real parts): forwarding to FastAPI and Vite", function () {
 
   const stdoutLines = () => stack.proxy.proc.stdout.split("\n");
 
-  // First on purpose: the proxy's upstream pool is still empty, so one connection is all there is.
-  it("keeps the browser-side connection alive and reuses one pooled upstream connection", async () => {
+  it("keeps the client's connection alive and reuses pooled upstream connections", async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const ports: number[] = [];
     const reused: boolean[] = [];
     try {
-      for (let i = 0; i < 5; i++) {
+      for (let i = 0; i < 10; i++) {
         const { body, reusedSocket } = await new Promise<{ body: string; reusedSocket: boolean }>((res, rej) => {
           const req = httpRequest(`${stack.proxy.url}/api/headers`, { agent }, (r) => {
             let body = "";
@@ -49,8 +49,18 @@ describe("proxy (real parts): forwarding to FastAPI and Vite", function () {
     } finally {
       agent.destroy();
     }
-    assert.deepEqual(reused, [false, true, true, true, true], "the proxy closed the client's keep-alive connection between requests");
-    assert.equal(new Set(ports).size, 1, `five sequential requests should reach the backend over one pooled connection; backend saw peer ports ${ports.join(", ")}`);
+    assert.deepEqual(reused, [false, ...Array<boolean>(9).fill(true)], "the proxy closed the client's keep-alive connection between requests");
+    // Sequential requests: a pool needs one connection, say at most three; a proxy that connects
+    // per request shows ten ports. The ones used must still be open, waiting in the pool.
+    const distinct = [...new Set(ports)];
+    assert.ok(distinct.length <= 3, `ten sequential requests reached the backend over ${distinct.length} connections (peer ports ${ports.join(", ")})`);
+    const hex = (n: number) => n.toString(16).toUpperCase().padStart(4, "0");
+    const established = readFileSync("/proc/net/tcp", "utf8")
+      .split("\n")
+      .map((l) => l.trim().split(/\s+/))
+      .filter((f) => f[2] === `0100007F:${hex(stack.backend.port)}` && f[3] === "01")
+      .map((f) => parseInt(f[1].split(":")[1], 16));
+    for (const port of distinct) assert.ok(established.includes(port), `upstream connection from port ${port} was closed after use (open ones: ${established.join(", ") || "none"})`);
   });
 
   it("prints its URL first, then a route table with the vite.config's entries and the frontend", async () => {
