@@ -1,0 +1,63 @@
+/** Preview mode: the build output as files with the SPA fallback, the API routes still proxied. */
+import { strict as assert } from "node:assert";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { echo, send, startProxy, viteConfig, type Proxy, type Upstream } from "./servers";
+
+describe("proxy preview mode (--static)", () => {
+  let dir: string;
+  let api: Upstream;
+  let p: Proxy;
+  before(async () => {
+    const root = mkdtempSync(join(tmpdir(), "cors-doctor-static-"));
+    dir = join(root, "dist");
+    mkdirSync(join(dir, "assets"), { recursive: true });
+    writeFileSync(join(dir, "index.html"), "<!doctype html><title>app</title>");
+    writeFileSync(join(dir, "about.html"), "<!doctype html><title>about</title>");
+    writeFileSync(join(dir, "assets", "app.js"), "console.log(1)");
+    writeFileSync(join(root, "secret.txt"), "secret");
+    api = await echo();
+    p = await startProxy(viteConfig(`{ '/api': 'http://127.0.0.1:${api.port}' }`), { staticDir: dir });
+  });
+  after(async () => {
+    await p.stop();
+    await api.close();
+    rmSync(join(dir, ".."), { recursive: true, force: true });
+  });
+
+  it("serves files with their types", async () => {
+    const js = await send(p.port, { path: "/assets/app.js" });
+    assert.equal(js.status, 200);
+    assert.match(js.headers["content-type"] ?? "", /text\/javascript/);
+    assert.equal(js.body, "console.log(1)");
+    assert.match((await send(p.port, { path: "/" })).body, /<title>app/);
+    assert.equal(p.records[0].route, "(static)");
+  });
+
+  it("falls back to index.html for page loads, tries .html first, and 404s what accepts no HTML", async () => {
+    const html = { Accept: "text/html,*/*;q=0.8" };
+    assert.match((await send(p.port, { path: "/posts/42?x=1", headers: html })).body, /<title>app/);
+    assert.match((await send(p.port, { path: "/about", headers: html })).body, /<title>about/);
+    const json = await send(p.port, { path: "/posts/42", headers: { Accept: "application/json" } });
+    assert.equal(json.status, 404);
+  });
+
+  it("still proxies the API routes", async () => {
+    const r = await send(p.port, { path: "/api/items", method: "POST", body: "x" });
+    assert.equal(JSON.parse(r.body).url, "/api/items");
+    assert.equal(JSON.parse(r.body).body, "x");
+  });
+
+  it("never serves outside the folder, and takes only GET and HEAD", async () => {
+    for (const path of ["/../secret.txt", "/%2e%2e/secret.txt", "/assets/..%2f..%2fsecret.txt"]) {
+      const r = await send(p.port, { path, headers: { Accept: "application/json" } });
+      assert.notEqual(r.body, "secret", path);
+      assert.equal(r.status, 404, path);
+    }
+    assert.equal((await send(p.port, { path: "/", method: "DELETE" })).status, 405);
+    const head = await send(p.port, { path: "/assets/app.js", method: "HEAD" });
+    assert.equal(head.status, 200);
+    assert.equal(head.body, "");
+  });
+});
