@@ -22,6 +22,7 @@ interface AppResult {
   me: Fetched;
   items: Fetched;
   ws: { error?: string; url: string; reply: string };
+  auth: { error?: string; login: Fetched; me: Fetched };
 }
 
 describe("proxy (real parts): a Chromium page loaded through the proxy", function () {
@@ -144,6 +145,17 @@ describe("proxy (real parts): a Chromium page loaded through the proxy", functio
     const { ws } = await appResult("ws");
     assert.equal(ws.url, `ws://127.0.0.1:${stack.proxy.port}/ws/echo`);
     assert.equal(ws.reply, "echo hello (as ada)");
+  });
+
+  it("a localhost target reaches a 127.0.0.1-only backend, and its cookie Domain moves to the proxy host", async () => {
+    const { auth } = await appResult("auth");
+    assert.equal(auth.login.status, 200, `POST /auth/login through a localhost target: ${JSON.stringify(auth.login)}`);
+    assert.deepEqual(auth.login.body, { domain: "localhost" }, "the backend should have set its cookie for Domain=localhost (changeOrigin)");
+    const cookies = await context.cookies(stack.proxy.url);
+    const cookie = cookies.find((c) => c.name === "auth");
+    assert.ok(cookie, `Chromium dropped the auth cookie: its Domain=localhost was not rewritten to the proxy host (cookies: ${JSON.stringify(cookies)})`);
+    assert.equal(auth.me.status, 200, JSON.stringify(auth.me));
+    assert.deepEqual(auth.me.body, { user: "grace" });
   });
 
   it("Vite's HMR WebSocket connects through the proxy and carries an update", async () => {

@@ -71,6 +71,7 @@ describe("proxy (real parts): forwarding to FastAPI and Vite", function () {
     const expected: [string, RegExp][] = [
       ["/api", new RegExp(`^\\s*/api${arrow}http://127\\.0\\.0\\.1:${b}/?(\\s|$)`)],
       ["/ws", new RegExp(`^\\s*/ws${arrow}(?:ws|http)://127\\.0\\.0\\.1:${b}/?(\\s|$)`)],
+      ["/auth", new RegExp(`^\\s*/auth${arrow}http://localhost:${b}/?(\\s|$)`)],
       ["/reports", new RegExp(`^\\s*/reports${arrow}http://127\\.0\\.0\\.1:${stack.deadPort}/?(\\s|$)`)],
       ["the frontend fallback", new RegExp(`${arrow}http://127\\.0\\.0\\.1:${stack.frontend.port}/?(\\s|$)`)],
     ];

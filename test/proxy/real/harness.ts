@@ -196,7 +196,7 @@ export async function startFrontend(backendPort: number, deadPort: number): Prom
   const port = await freePort();
   const configFile = join(dir, "vite.config.js");
   const config = readFileSync(configFile, "utf8");
-  const placed = config.replace(/port: 5173/, `port: ${port}`).replace(/127\.0\.0\.1:8000/g, `127.0.0.1:${backendPort}`).replace(/127\.0\.0\.1:8999/g, `127.0.0.1:${deadPort}`);
+  const placed = config.replace(/port: 5173/, `port: ${port}`).replace(/(127\.0\.0\.1|localhost):8000/g, `$1:${backendPort}`).replace(/127\.0\.0\.1:8999/g, `127.0.0.1:${deadPort}`);
   const code = placed.replace(/^\s*\/\/.*$/gm, "");
   if (code.includes("5173") || code.includes(":8000") || code.includes(":8999")) throw new Error(`fixture vite.config.js kept a placeholder port:\n${placed}`);
   writeFileSync(configFile, placed);
