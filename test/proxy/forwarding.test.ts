@@ -1,6 +1,7 @@
 /** Forwarding through the proxy to bare node:http upstreams on 127.0.0.1. */
 import { strict as assert } from "node:assert";
-import { Agent, request, type IncomingMessage, type ServerResponse } from "node:http";
+import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { echo, once, send, startProxy, upstream, viteConfig, type Proxy, type Upstream } from "./servers";
 
 describe("proxy forwarding", () => {
@@ -36,6 +37,31 @@ describe("proxy forwarding", () => {
     ]);
   });
 
+  it("reaches a localhost target on whichever address family it listens on", async () => {
+    for (const address of ["::1", "127.0.0.1"]) {
+      const server = createServer((_req, res) => res.end(address));
+      await new Promise<void>((r) => server.listen(0, address, r));
+      cleanup.push(() => new Promise((r) => server.close(() => r())));
+      const port = (server.address() as AddressInfo).port;
+      const p = track(await startProxy(viteConfig(`{ '/api': 'http://localhost:${port}' }`)));
+      const r = await send(p.port, { path: "/api/x" });
+      assert.equal(r.body, address);
+    }
+  });
+
+  it("sends a request again when a pooled connection turns out closed by the upstream", async () => {
+    const up = track(
+      await upstream((req, res) => {
+        res.end("ok");
+        // the upstream closes its idle side right after answering, as a keep-alive timeout would
+        if (req.url === "/api/close-after") res.on("finish", () => setImmediate(() => req.socket.destroy()));
+      }),
+    );
+    const p = track(await startProxy(viteConfig(`{ '/api': 'http://127.0.0.1:${up.port}' }`)));
+    assert.equal((await send(p.port, { path: "/api/close-after" })).status, 200);
+    assert.equal((await send(p.port, { path: "/api/next" })).status, 200);
+  });
+
   it("keeps one upstream connection and the browser's connection alive, even when the upstream says close", async () => {
     const up = track(
       await upstream((req, res) => {
@@ -51,14 +77,14 @@ describe("proxy forwarding", () => {
       const r = await send(p.port, { path: "/api/x", agent });
       assert.equal(r.status, 200);
       assert.equal(r.headers.connection, "keep-alive");
-      reused.push((r.res.req as unknown as { reusedSocket: boolean }).reusedSocket);
+      reused.push(r.reused);
     }
     assert.equal(up.connections, 1, "no new upstream connection per request");
     assert.deepEqual(reused.slice(1), Array(29).fill(true), "the client's connection is reused");
     const r = await send(p.port, { path: "/api/close", agent });
     assert.equal(r.headers.connection, "keep-alive", "the upstream's Connection: close is not passed on");
     const again = await send(p.port, { path: "/api/x", agent });
-    assert.equal((again.res.req as unknown as { reusedSocket: boolean }).reusedSocket, true);
+    assert.equal(again.reused, true);
   });
 
   it("drops hop-by-hop headers both ways and sets X-Forwarded-*; Host follows changeOrigin", async () => {

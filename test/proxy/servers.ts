@@ -93,6 +93,8 @@ export interface Reply {
   headers: IncomingHttpHeaders;
   body: string;
   res: IncomingMessage;
+  /** The request went out on a kept-alive connection. */
+  reused: boolean;
 }
 
 export interface Send {
@@ -111,7 +113,7 @@ export function send(port: number, opts: Send = {}): Promise<Reply> {
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString(), res }));
+        res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString(), res, reused: req.reusedSocket }));
         res.on("error", reject);
       },
     );

@@ -51,20 +51,20 @@ describe("proxy WebSocket upgrades", () => {
 
     const a = await open(p.port, "/ws/chat");
     assert.equal(a.res.statusCode, 101);
-    cleanup.push(() => a.socket!.destroy());
+    cleanup.push(() => void a.socket!.destroy());
     a.socket!.write("hello through the proxy");
     const echoed = await readUntil(a.socket!, a.head, "hello through the proxy");
     assert.ok(echoed.startsWith("app /ws/chat\n"), echoed);
 
     const hmr = await open(p.port, "/?token=abc");
     assert.equal(hmr.res.statusCode, 101);
-    cleanup.push(() => hmr.socket!.destroy());
+    cleanup.push(() => void hmr.socket!.destroy());
     assert.ok((await readUntil(hmr.socket!, hmr.head, "\n")).startsWith("vite /?token=abc"));
     assert.equal(fe.hosts[0], `127.0.0.1:${p.port}`, "the fallback keeps the browser's Host, as Vite's HMR expects");
 
     // an entry without ws does not take upgrades (Vite skips it): the frontend gets it
     const notWs = await open(p.port, "/api/socket");
-    cleanup.push(() => notWs.socket?.destroy());
+    cleanup.push(() => void notWs.socket?.destroy());
     assert.ok((await readUntil(notWs.socket!, notWs.head, "\n")).startsWith("vite /api/socket"));
   });
 

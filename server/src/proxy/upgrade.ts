@@ -9,6 +9,7 @@ import { request as httpsRequest } from "node:https";
 import type { Duplex } from "node:stream";
 import { upstreamHeaders } from "./headers";
 import { describeError, rawResponse } from "./pages";
+import { loopbackLookup } from "./pools";
 import type { ProxyRoute, Target } from "./table";
 
 /**
@@ -33,7 +34,7 @@ export function forwardUpgrade(
   if (target.path) path = target.path + path;
   const { headers } = upstreamHeaders(req, route ?? { target, changeOrigin: false }, true);
   const send = target.protocol === "https:" ? httpsRequest : httpRequest;
-  const options: RequestOptions & { autoSelectFamily: boolean } = { agent: false, hostname: target.hostname, port: target.port, method: req.method, path, headers, autoSelectFamily: true };
+  const options: RequestOptions & { autoSelectFamily: boolean } = { agent: false, hostname: target.hostname, port: target.port, method: req.method, path, headers, autoSelectFamily: true, lookup: loopbackLookup as RequestOptions["lookup"] };
   const upReq = send(options);
   let done = false;
   const onClientGone = () => {
