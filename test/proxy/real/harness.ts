@@ -186,11 +186,8 @@ export async function startBackend(): Promise<{ proc: Proc; port: number; url: s
   return { proc, port, url };
 }
 
-/**
- * A temporary copy of the fixture frontend with real ports written into its vite.config.js, and a
- * Vite dev server on it (the root's own `vite`, run as users run it).
- */
-export async function startFrontend(backendPort: number, deadPort: number): Promise<{ proc: Proc; port: number; url: string; dir: string }> {
+/** A temporary copy of the fixture frontend with real ports in its vite.config.js (the port is Vite's `server.port`). */
+export async function prepareFrontend(backendPort: number, deadPort: number): Promise<{ dir: string; port: number; configFile: string }> {
   const dir = mkdtempSync(join(tmpdir(), "cors-doctor-proxy-real-"));
   cpSync(join(FIXTURES, "frontend"), dir, { recursive: true });
   const port = await freePort();
@@ -200,7 +197,14 @@ export async function startFrontend(backendPort: number, deadPort: number): Prom
   const code = placed.replace(/^\s*\/\/.*$/gm, "");
   if (code.includes("5173") || code.includes(":8000") || code.includes(":8999")) throw new Error(`fixture vite.config.js kept a placeholder port:\n${placed}`);
   writeFileSync(configFile, placed);
-  const proc = new Proc("vite", process.execPath, [join(ROOT, "node_modules", "vite", "bin", "vite.js"), "--config", configFile, "--clearScreen", "false"], { cwd: dir });
+  return { dir, port, configFile };
+}
+
+const VITE = join(ROOT, "node_modules", "vite", "bin", "vite.js");
+
+/** A Vite dev server on a prepared frontend (the root's own `vite`, run as users run it). */
+export async function startVite(dir: string, port: number): Promise<{ proc: Proc; url: string }> {
+  const proc = new Proc("vite", process.execPath, [VITE, "--config", join(dir, "vite.config.js"), "--clearScreen", "false"], { cwd: dir });
   const url = `http://127.0.0.1:${port}`;
   await waitFor(
     "the Vite dev server to serve index.html",
@@ -210,10 +214,20 @@ export async function startFrontend(backendPort: number, deadPort: number): Prom
       return r.status === 200 && r.body.includes("/@vite/client");
     },
     20_000,
-  ).catch((e: Error) => {
+  ).catch(async (e: Error) => {
+    await proc.stop(1000);
     throw new Error(`${e.message}\n${proc.output()}`);
   });
-  return { proc, port, url, dir };
+  return { proc, url };
+}
+
+/** `vite build` of a prepared frontend; resolves with the output folder. */
+export async function buildFrontend(dir: string): Promise<string> {
+  const proc = new Proc("vite build", process.execPath, [VITE, "build", "--config", join(dir, "vite.config.js"), "--outDir", "dist", "--emptyOutDir"], { cwd: dir });
+  const { code } = await proc.exited;
+  live.delete(proc);
+  if (code !== 0) throw new Error(`vite build failed (${code})\n${proc.output()}`);
+  return join(dir, "dist");
 }
 
 /** The proxy under test, as the contract starts it; resolves once its first stdout line names its URL. */
@@ -244,14 +258,19 @@ export async function startProxy(dir: string, extra: string[] = []): Promise<{ p
 /** Backend, frontend and proxy together, plus a port nothing listens on. */
 export interface Stack {
   backend: Awaited<ReturnType<typeof startBackend>>;
-  frontend: Awaited<ReturnType<typeof startFrontend>>;
+  /** The frontend folder (a temporary copy); in dev mode its Vite dev server, in preview mode its build. */
+  frontend: { dir: string; port: number; configFile: string; url: string; proc?: Proc; dist?: string };
   proxy: Awaited<ReturnType<typeof startProxy>>;
   deadPort: number;
   stop(): Promise<void>;
 }
 
-/** Starts the stack; whatever started is stopped again when a later part fails. */
-export async function startStack(): Promise<Stack> {
+/**
+ * Starts the stack: `dev` runs the Vite dev server as the proxy's fallback, `preview` builds the
+ * frontend and starts the proxy with `--static dist`. Whatever started is stopped again when a
+ * later part fails.
+ */
+export async function startStack(mode: "dev" | "preview" = "dev"): Promise<Stack> {
   const deadPort = await freePort();
   const parts: Proc[] = [];
   let dir: string | undefined;
@@ -265,10 +284,20 @@ export async function startStack(): Promise<Stack> {
   try {
     const backend = await startBackend();
     parts.push(backend.proc);
-    const frontend = await startFrontend(backend.port, deadPort);
-    parts.push(frontend.proc);
-    dir = frontend.dir;
-    const proxy = await startProxy(frontend.dir);
+    const prepared = await prepareFrontend(backend.port, deadPort);
+    dir = prepared.dir;
+    let frontend: Stack["frontend"];
+    let proxyArgs: string[] = [];
+    if (mode === "dev") {
+      const vite = await startVite(prepared.dir, prepared.port);
+      parts.push(vite.proc);
+      frontend = { ...prepared, ...vite };
+    } else {
+      const dist = await buildFrontend(prepared.dir);
+      frontend = { ...prepared, url: `http://127.0.0.1:${prepared.port}`, dist };
+      proxyArgs = ["--static", dist];
+    }
+    const proxy = await startProxy(prepared.dir, proxyArgs);
     parts.push(proxy.proc);
     return { backend, frontend, proxy, deadPort, stop };
   } catch (e) {
