@@ -17,6 +17,8 @@ import { SOURCE, type DiagnosticData } from "./diagnostics";
 import type { Folder } from "./workspace";
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.corsDoctor`;
+/** The `workspace/executeCommand` that fixes every folder (the editor command `corsDoctor.fixAll` calls it). */
+export const FIX_ALL_COMMAND = "corsDoctor.server.fixAll";
 
 /** A fix as a `WorkspaceEdit`: versions of open documents (a stale edit is refused), new files created. */
 export function toWorkspaceEdit(folder: Folder, fix: Fix, versions: Record<string, number | null>): WorkspaceEdit {

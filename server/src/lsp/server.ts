@@ -26,7 +26,7 @@ import { buildTopology } from "../analysis/model/build";
 import type { DocumentEdit } from "../analysis/workspace-index";
 import type { Grammars } from "../analysis/parse/tree-sitter";
 import { loadGrammars } from "../host/grammars";
-import { FIX_ALL_KIND, quickFixes, toWorkspaceEdit } from "./code-actions";
+import { FIX_ALL_COMMAND, FIX_ALL_KIND, quickFixes, toWorkspaceEdit } from "./code-actions";
 import { toDiagnostic } from "./diagnostics";
 import { DEFAULT_SETTINGS, excluder, readSettings, type Settings } from "./settings";
 import { Folder } from "./workspace";
@@ -77,7 +77,7 @@ export function startServer(connection: Connection): void {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
-        executeCommandProvider: { commands: ["corsDoctor.fixAll"] },
+        executeCommandProvider: { commands: [FIX_ALL_COMMAND] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: false } },
       },
       serverInfo: { name: "cors-doctor" },
@@ -210,12 +210,17 @@ export function startServer(connection: Connection): void {
     return actions;
   });
 
+  /** Fixes every folder; answers how many files the applied edits changed. */
   connection.onExecuteCommand(async (params) => {
-    if (params.command !== "corsDoctor.fixAll") return;
+    if (params.command !== FIX_ALL_COMMAND) return null;
+    let files = 0;
     for (const folder of folders) {
       const action = fixAllAction(folder, undefined);
-      if (action?.edit) await connection.workspace.applyEdit({ label: "Fix all CORS Doctor problems", edit: action.edit });
+      if (!action?.edit) continue;
+      const result = await connection.workspace.applyEdit({ label: "Fix all CORS Doctor problems", edit: action.edit });
+      if (result.applied) files += action.edit.documentChanges?.filter((c) => "edits" in c).length ?? 0;
     }
+    return { files };
   });
 
   /** Every file the fixes change, replaced whole, with the versions the texts were read at. */

@@ -1,0 +1,30 @@
+/**
+ * The language client: starts the bundled server (dist/server.js) over IPC and syncs the
+ * documents the analysis reads. The server indexes the workspace and registers its own file
+ * watchers, so closed files need nothing here.
+ */
+import * as vscode from "vscode";
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
+
+/** Languages whose open documents the server reads (it reads closed files from disk itself). */
+const LANGUAGES = ["javascript", "javascriptreact", "typescript", "typescriptreact", "python"];
+
+export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
+  const module = context.asAbsolutePath("dist/server.js");
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ["--nolazy", "--inspect=6011"] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      ...LANGUAGES.map((language) => ({ scheme: "file", language })),
+      { scheme: "file", pattern: "**/.env*" },
+    ],
+    diagnosticCollectionName: "cors-doctor",
+    outputChannel: output,
+    // the server pulls `corsDoctor` settings and registers for their changes itself
+    synchronize: {},
+  };
+  // the id `corsDoctor` makes the client read `corsDoctor.trace.server`
+  return new LanguageClient("corsDoctor", "CORS Doctor", serverOptions, clientOptions);
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// Stands in for the VS Code executable that @vscode/test-electron's runTests launches (no desktop
+// VS Code can be downloaded here): starts code-server (VS Code 1.139 for the browser) on
+// 127.0.0.1, opens its workbench in headless Chromium with the test payload, relays the
+// extension host's console, and exits with the tests' exit code. The payload is only read when
+// the server runs with `enable-smoke-test-driver`. See shared/recipes/real-vscode.md.
+//
+// Arguments (as runTests passes them): --extensionDevelopmentPath=, --extensionTestsPath=,
+// --user-data-dir=, --extensions-dir=, and the workspace folder. Others are ignored.
+const { spawn } = require("node:child_process");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+const util = require("node:util");
+const { E2E_DIR, NODE24, CODE_SERVER, CHROMIUM_ARGS, chromium } = require("./harness.cjs");
+
+const args = { dev: [], tests: undefined, userData: undefined, extDir: undefined, folder: undefined };
+for (const arg of process.argv.slice(2)) {
+  const m = /^--([^=]+)(?:=(.*))?$/.exec(arg);
+  if (!m) args.folder = path.resolve(arg);
+  else if (m[1] === "extensionDevelopmentPath") args.dev.push(path.resolve(m[2]));
+  else if (m[1] === "extensionTestsPath") args.tests = path.resolve(m[2]);
+  else if (m[1] === "user-data-dir") args.userData = path.resolve(m[2]);
+  else if (m[1] === "extensions-dir") args.extDir = path.resolve(m[2]);
+}
+if (!args.tests || !args.dev.length || !args.userData || !args.extDir || !args.folder) {
+  console.error("code-shim: needs --extensionTestsPath, --extensionDevelopmentPath, --user-data-dir, --extensions-dir and a folder");
+  process.exit(2);
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "code-shim-"));
+const config = path.join(tmp, "config.yaml");
+fs.writeFileSync(config, "auth: none\ncert: false\n"); // else code-server writes ~/.config/code-server
+const server = spawn(NODE24, [CODE_SERVER, "--config", config, "--bind-addr", "127.0.0.1:0", "--auth", "none",
+  "--disable-telemetry", "--disable-update-check", "--disable-workspace-trust", "--disable-getting-started-override",
+  "--vscode-option", "enable-smoke-test-driver", "--user-data-dir", args.userData, "--extensions-dir", args.extDir, args.folder],
+  { detached: true, stdio: ["ignore", "pipe", "pipe"] }); // its own process group: stopped with everything it started
+let serverLog = "";
+process.on("exit", () => {
+  try { process.kill(-server.pid, "SIGTERM"); } catch {}
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => process.exit(130));
+
+const listening = new Promise((resolve, reject) => {
+  const onData = (d) => {
+    serverLog += d;
+    const m = /HTTP server listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(serverLog);
+    if (m) resolve(m[1]);
+  };
+  server.stdout.on("data", onData);
+  server.stderr.on("data", onData);
+  server.on("exit", (code) => reject(new Error(`code-server exited (${code}):\n${serverLog}`)));
+});
+
+(async () => {
+  const base = await listening;
+  const remote = (p) => `vscode-remote://${new URL(base).host}${p}`;
+  const payload = [...args.dev.map((d) => ["extensionDevelopmentPath", remote(d)]), ["extensionTestsPath", remote(args.tests)],
+    ["skipWelcome", "true"], ["skipReleaseNotes", "true"]];
+  const browser = await chromium.launchPersistentContext(path.join(tmp, "chromium"), { executablePath: process.env.CHROMIUM || "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
+  const page = browser.pages()[0] || (await browser.newPage());
+  let onExit;
+  const exited = new Promise((resolve) => (onExit = resolve));
+  await page.exposeFunction("codeAutomationLog", (type, logArgs) => (type === "error" ? console.error : console.log)(util.format(...logArgs)));
+  await page.exposeFunction("codeAutomationExit", (code) => onExit(code));
+  await page.goto(`${base}/?folder=${encodeURIComponent(remote(args.folder))}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+  const limit = Number(process.env.CODE_SHIM_TIMEOUT_MS || 600000);
+  const timer = setTimeout(() => onExit("timeout"), limit);
+  const code = await exited;
+  clearTimeout(timer);
+  if (code === "timeout") console.error(`code-shim: the extension tests did not finish within ${limit} ms`);
+  await browser.close().catch(() => {});
+  if (code !== 0) console.error(`--- code-server log (tail) ---\n${serverLog.slice(-3000)}`);
+  process.exit(typeof code === "number" ? code : 1);
+})().catch((e) => {
+  console.error("code-shim:", e.message);
+  process.exit(1);
+});
