@@ -34,13 +34,11 @@ export class DevProxy implements vscode.Disposable {
   private child: ChildProcess | undefined;
   private stopping: Promise<void> | undefined;
   url: string | undefined;
-  private readonly output = vscode.window.createOutputChannel("CORS Doctor Dev Proxy");
-  private readonly status = vscode.window.createStatusBarItem("corsDoctor.proxy", vscode.StatusBarAlignment.Left, 10);
+  private channel: vscode.OutputChannel | undefined;
+  private item: vscode.StatusBarItem | undefined;
   private readonly onConfig: vscode.Disposable;
 
   constructor(private readonly context: vscode.ExtensionContext) {
-    this.status.name = "CORS Doctor Dev Proxy";
-    this.status.command = "corsDoctor.proxyActions";
     this.onConfig = vscode.workspace.onDidChangeConfiguration((e) => {
       if (this.child && e.affectsConfiguration("corsDoctor.proxy")) {
         this.output.appendLine("settings changed: restarting the proxy");
@@ -124,8 +122,22 @@ export class DevProxy implements vscode.Disposable {
   dispose(): void {
     void this.stop();
     this.onConfig.dispose();
-    this.status.dispose();
-    this.output.dispose();
+    this.item?.dispose();
+    this.channel?.dispose();
+  }
+
+  /** The output channel and the status bar item exist once the proxy was first started. */
+  private get output(): vscode.OutputChannel {
+    return (this.channel ??= vscode.window.createOutputChannel("CORS Doctor Dev Proxy"));
+  }
+
+  private get status(): vscode.StatusBarItem {
+    if (!this.item) {
+      this.item = vscode.window.createStatusBarItem("corsDoctor.proxy", vscode.StatusBarAlignment.Left, 10);
+      this.item.name = "CORS Doctor Dev Proxy";
+      this.item.command = "corsDoctor.proxyActions";
+    }
+    return this.item;
   }
 
   private onMessage(m: ProxyMessage): void {
@@ -167,6 +179,12 @@ export class DevProxy implements vscode.Disposable {
     this.url = undefined;
     this.showStatus(undefined);
     this.output.appendLine(`the proxy exited (${signal ?? `code ${code}`})`);
+    // exit code 2 follows an error message the user has already seen
+    if (code !== 0 && code !== 2) {
+      void vscode.window.showErrorMessage("CORS Doctor: the dev proxy stopped unexpectedly.", "Show Output").then((pick) => {
+        if (pick) this.output.show(true);
+      });
+    }
   }
 
   private printTable(t: Table): void {

@@ -270,4 +270,16 @@ describe("lsp: code actions (built server over stdio)", function () {
     // Fixed: a second fix-all has nothing to do.
     assert.deepEqual(await s.codeActions(CLIENT, [], ["source.fixAll.corsDoctor"]), []);
   });
+
+  it("the corsDoctor.server.fixAll command applies every preferred fix through workspace/applyEdit and says how many files changed", async () => {
+    const s = await Session.start(BLOG);
+    assert.deepEqual(s.initializeResult?.capabilities.executeCommandProvider?.commands, ["corsDoctor.server.fixAll"]);
+    for (const f of BLOG_FINDINGS) await s.waitFor(f.file, (d) => d.some((x) => x.code === f.rule), f.rule);
+    const mark = s.mark();
+    const result = await s.request<{ files: number }>("workspace/executeCommand", { command: "corsDoctor.server.fixAll", arguments: [] });
+    assert.deepEqual(result, { files: 3 }, "main.py, client.js and vite.config.js");
+    for (const f of BLOG_FINDINGS) await s.waitFor(f.file, (d) => d.length === 0, `${f.rule} fixed`, mark);
+    assert.match(s.read(VITE), /["']\/uploads["']/);
+    assert.deepEqual(await s.request("workspace/executeCommand", { command: "corsDoctor.server.fixAll", arguments: [] }), { files: 0 }, "nothing left to fix");
+  });
 });

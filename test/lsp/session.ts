@@ -109,6 +109,10 @@ export class Session {
       return null;
     });
     this.conn.onRequest("window/workDoneProgress/create", () => null);
+    this.conn.onRequest("workspace/applyEdit", (p: { edit: WorkspaceEdit }) => {
+      this.applyEdit(p.edit);
+      return { applied: true };
+    });
     this.conn.listen();
   }
 

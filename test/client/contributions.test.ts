@@ -1,0 +1,38 @@
+/**
+ * The extension's manifest and its code agree: every contributed command is registered by the
+ * client and every registered command is contributed; every `corsDoctor.proxy.*` setting is read;
+ * activation events cover the files the server analyses.
+ */
+import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const root = join(__dirname, "../..");
+const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+const extension = readFileSync(join(root, "client/src/extension.ts"), "utf8");
+const proxy = readFileSync(join(root, "client/src/proxy.ts"), "utf8");
+
+describe("client: manifest and code agree", () => {
+  it("contributed commands are exactly the registered ones, all in the CORS Doctor category", () => {
+    const contributed = manifest.contributes.commands.map((c: { command: string }) => c.command).sort();
+    const registered = [...extension.matchAll(/registerCommand\("([^"]+)"/g)].map((m) => m[1]).sort();
+    assert.deepEqual(contributed, registered);
+    for (const c of manifest.contributes.commands) assert.equal(c.category, "CORS Doctor", c.command);
+  });
+
+  it("every corsDoctor.proxy.* setting is read by the proxy control, with the same default", () => {
+    const settings = Object.entries(manifest.contributes.configuration.properties).filter(([k]) => k.startsWith("corsDoctor.proxy."));
+    assert.ok(settings.length >= 5);
+    for (const [key, schema] of settings) {
+      const name = key.slice("corsDoctor.proxy.".length);
+      const read = new RegExp(`config\\.get<[^(]+>\\("${name}", ([^)]+)\\)`).exec(proxy);
+      assert.ok(read, `${key} is read`);
+      assert.deepEqual(JSON.parse(read[1]), (schema as { default: unknown }).default, `${key} default`);
+    }
+  });
+
+  it("declares untrusted workspaces supported (analysis is static) and activates on Vite configs, index.html and Python files", () => {
+    assert.equal(manifest.capabilities.untrustedWorkspaces.supported, true);
+    for (const glob of ["vite.config", "index.html", "*.py"]) assert.ok(manifest.activationEvents.some((e: string) => e.startsWith("workspaceContains:") && e.includes(glob)), glob);
+  });
+});
