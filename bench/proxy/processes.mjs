@@ -16,14 +16,15 @@ const started = new Set();
 
 /**
  * Starts `cmd args` under `taskset -c cores` (taskset execs, so the pid is the server's own) in a
- * new process group, stdout and stderr going to `<logDir>/<name>.out|.err`.
+ * new process group, stdout and stderr going to `<logDir>/<name>.out|.err`; `nice` as given.
  */
-export function startPinned(name, cores, cmd, args, { cwd, env, logDir }) {
+export function startPinned(name, cores, cmd, args, { cwd, env, logDir, nice = 0 }) {
   const out = join(logDir, `${name}.out`);
   const err = join(logDir, `${name}.err`);
   const outFd = openSync(out, "w");
   const errFd = openSync(err, "w");
-  const child = spawn("taskset", ["-c", cores, cmd, ...args], { cwd, env: { ...process.env, ...env }, detached: true, stdio: ["ignore", outFd, errFd] });
+  const [exe, argv] = withNice(nice, ["taskset", "-c", cores, cmd, ...args]);
+  const child = spawn(exe, argv, { cwd, env: { ...process.env, ...env }, detached: true, stdio: ["ignore", outFd, errFd] });
   closeSync(outFd);
   closeSync(errFd);
   const proc = { name, pid: child.pid, child, out, err, exited: undefined };
@@ -33,6 +34,11 @@ export function startPinned(name, cores, cmd, args, { cwd, env, logDir }) {
   });
   started.add(proc);
   return proc;
+}
+
+/** `nice -n N command…` when N is not 0 (nice and taskset exec, so the pid stays the server's). */
+export function withNice(nice, [cmd, ...args]) {
+  return nice ? ["nice", ["-n", String(nice), cmd, ...args]] : [cmd, args];
 }
 
 /**
