@@ -53,6 +53,10 @@ export class DevProxy implements vscode.Disposable {
       void vscode.window.showInformationMessage(`CORS Doctor: the dev proxy already runs on ${this.url ?? "its port"}.`);
       return;
     }
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage("CORS Doctor: the dev proxy connects to the targets this project configures, so it runs only in a trusted workspace.");
+      return;
+    }
     await this.stopping;
     const folder = await pickFolder();
     if (!folder) return;

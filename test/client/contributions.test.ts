@@ -31,8 +31,13 @@ describe("client: manifest and code agree", () => {
     }
   });
 
-  it("declares untrusted workspaces supported (analysis is static) and activates on Vite configs, index.html and Python files", () => {
-    assert.equal(manifest.capabilities.untrustedWorkspaces.supported, true);
+  it("works in untrusted workspaces except for the dev proxy, and activates on Vite configs, index.html and Python files", () => {
+    const untrusted = manifest.capabilities.untrustedWorkspaces;
+    assert.equal(untrusted.supported, "limited");
+    const enablement = (id: string) => manifest.contributes.commands.find((c: { command: string }) => c.command === id)?.enablement;
+    for (const id of ["corsDoctor.startProxy", "corsDoctor.openProxy"]) assert.equal(enablement(id), "isWorkspaceTrusted", id);
+    for (const id of ["corsDoctor.fixAll", "corsDoctor.restartServer"]) assert.equal(enablement(id), undefined, id);
+    for (const key of ["routes", "frontend", "host", "static"]) assert.ok(untrusted.restrictedConfigurations.includes(`corsDoctor.proxy.${key}`), key);
     for (const glob of ["vite.config", "index.html", "*.py"]) assert.ok(manifest.activationEvents.some((e: string) => e.startsWith("workspaceContains:") && e.includes(glob)), glob);
   });
 });
