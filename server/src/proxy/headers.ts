@@ -34,8 +34,9 @@ function connectionListed(raw: readonly string[]): Set<string> | undefined {
 }
 
 /**
- * The headers sent upstream for a request. `upgrade` keeps `Connection: Upgrade` and `Upgrade`.
- * A chunked request body is re-chunked (its `Transfer-Encoding` is kept so Node frames it).
+ * The headers sent upstream for a request, and whether it has a body. `upgrade` adds
+ * `Connection: Upgrade` and `Upgrade` back. The body's framing is the sending client's business
+ * (a chunked body is re-chunked), so `Transfer-Encoding` never goes up as such.
  */
 export function upstreamHeaders(req: IncomingMessage, route: { target: Target; changeOrigin: boolean }, upgrade: boolean): { headers: string[]; body: boolean } {
   const raw = req.rawHeaders;
@@ -64,7 +65,6 @@ export function upstreamHeaders(req: IncomingMessage, route: { target: Target; c
     "X-Forwarded-Proto", "http",
     "X-Forwarded-Host", host,
   );
-  if (chunked && !upgrade) out.push("Transfer-Encoding", "chunked");
   if (upgrade) out.push("Connection", "Upgrade", "Upgrade", req.headers.upgrade ?? "websocket");
   return { headers: out, body: chunked || length };
 }
@@ -77,8 +77,9 @@ export interface ResponseContext {
   host: string;
 }
 
-/** The headers sent to the client for an upstream response. */
-export function downstreamHeaders(raw: readonly string[], ctx: ResponseContext): string[] {
+/** The headers sent to the client for an upstream response (raw names and values, as strings or latin1 bytes). */
+export function downstreamHeaders(rawHeaders: readonly (string | Buffer)[], ctx: ResponseContext): string[] {
+  const raw = typeof rawHeaders[0] === "string" ? (rawHeaders as string[]) : rawHeaders.map((b) => b.toString("latin1"));
   const out: string[] = [];
   const listed = connectionListed(raw);
   for (let i = 0; i < raw.length; i += 2) {

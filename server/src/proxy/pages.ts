@@ -22,7 +22,10 @@ export function describeError(err: NodeJS.ErrnoException | undefined, timedOut: 
     case "ECONNREFUSED":
       return "connection refused (nothing listens there)";
     case "ECONNRESET":
+    case "UND_ERR_SOCKET":
       return "connection reset";
+    case "UND_ERR_CONNECT_TIMEOUT":
+      return "connection timed out";
     case "EHOSTUNREACH":
     case "ENETUNREACH":
       return "host unreachable";

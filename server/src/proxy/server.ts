@@ -47,21 +47,20 @@ export class PortTakenError extends Error {
 export class DevProxy {
   private table: RouteTable;
   private readonly server: Server;
-  private readonly pools = new Pools();
+  private readonly pools: Pools;
   private readonly host: string;
   private guard: Guard | undefined;
   private active = 0;
   private stopping: Promise<void> | undefined;
   private drained: (() => void) | undefined;
   private readonly upgraded = new Set<Duplex>();
-  private readonly headersTimeoutMs: number;
   private readonly onRecord: (record: RequestRecord) => void;
   port = 0;
 
   constructor(private readonly options: ProxyServerOptions) {
     this.table = options.table;
     this.host = options.host ?? "127.0.0.1";
-    this.headersTimeoutMs = options.headersTimeoutMs ?? 120_000;
+    this.pools = new Pools({ headersTimeoutMs: options.headersTimeoutMs ?? 120_000 });
     this.onRecord = options.onRequest ?? (() => undefined);
     // no request timeout: uploads and server-sent events may take as long as they take
     this.server = createServer({ requestTimeout: 0, keepAliveTimeout: 30_000, noDelay: true }, this.onRequest);
@@ -112,7 +111,7 @@ export class DevProxy {
         clearTimeout(timer);
         this.server.closeAllConnections();
         for (const s of this.upgraded) s.destroy();
-        this.pools.destroy();
+        await this.pools.destroy();
         await closed;
         resolve();
       });
@@ -144,11 +143,11 @@ export class DevProxy {
     const table = this.table;
     const route = table.match(url);
     if (route) {
-      forward(req, res, route, route.target, route.key, host!, { pools: this.pools, headersTimeoutMs: this.headersTimeoutMs }, finished(route.key));
+      forward(req, res, route, route.target, route.key, host!, this.pools, finished(route.key));
       return;
     }
     const fb = table.fallback;
-    if (fb.kind === "frontend") forward(req, res, undefined, fb.target, "(frontend)", host!, { pools: this.pools, headersTimeoutMs: this.headersTimeoutMs }, finished("(frontend)"));
+    if (fb.kind === "frontend") forward(req, res, undefined, fb.target, "(frontend)", host!, this.pools, finished("(frontend)"));
     else serveStatic(req, res, fb.dir, finished("(static)"));
   };
 
