@@ -1,7 +1,7 @@
 /** The route table: built from the model's proxy entries, matched by the model's matcher. */
 import { strict as assert } from "node:assert";
 import { proxyFor } from "../../server/src/analysis/model/match";
-import { buildTable, routeInfo, TableError } from "../../server/src/proxy/table";
+import { buildTable, loopsBack, routeInfo, TableError } from "../../server/src/proxy/table";
 import { topologyOf, type Files } from "../helpers/analysis";
 import { viteConfig } from "./servers";
 
@@ -106,6 +106,13 @@ describe("proxy table", () => {
     const t = await table(files, { config: "b/vite.config.ts" });
     assert.deepEqual(t.routes.map((r) => r.key), ["/b"]);
     assert.equal(t.fallback.kind === "frontend" && t.fallback.target.url, "http://localhost:5002");
+  });
+
+  it("notices a route or fallback that points back at the proxy", async () => {
+    const t = await table(viteConfig(`{ '/api': 'http://localhost:5180' }`), { frontend: "http://127.0.0.1:5181" });
+    assert.equal(loopsBack(t, 5180), "/api -> http://localhost:5180 is the proxy itself");
+    assert.equal(loopsBack(t, 5181), "(frontend) -> http://127.0.0.1:5181 is the proxy itself");
+    assert.equal(loopsBack(t, 5182), undefined);
   });
 
   it("tells how to start a FastAPI target the model knows", async () => {

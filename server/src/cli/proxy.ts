@@ -6,7 +6,7 @@
  * IPC channel it also sends the messages of proxy-contract.md. Exit 2 when it cannot start.
  */
 import { statSync } from "node:fs";
-import { resolve } from "node:path";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import { PortTakenError, type RequestRecord } from "../proxy/server";
 import { ProxySession } from "../proxy/session";
 import { fallbackInfo, routeInfo, TableError, type RouteTable, type TableOptions } from "../proxy/table";
@@ -116,7 +116,10 @@ export async function runProxy(args: readonly string[]): Promise<number> {
   send({ type: "listening", url, host: opts.host, port: session.port, routes: routeInfo(session.table), fallback: fallbackInfo(session.table), notes: session.table.notes });
 
   return new Promise<number>((done) => {
+    let stopping = false;
     const stop = () => {
+      if (stopping) return;
+      stopping = true;
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
       void session.stop(DRAIN_MS).then(() => {
@@ -139,9 +142,8 @@ export async function runProxy(args: readonly string[]): Promise<number> {
 
 /** `--config` given relative to the current folder or to `dir`, as a workspace path. */
 function toWorkspacePath(root: string, config: string): string {
-  const abs = resolve(config);
-  const rel = abs.startsWith(root + "/") ? abs.slice(root.length + 1) : config;
-  return rel.split("\\").join("/");
+  const rel = relative(root, resolve(config));
+  return (rel.startsWith("..") || isAbsolute(rel) ? config : rel).split(sep).join("/");
 }
 
 function isLoopback(host: string): boolean {

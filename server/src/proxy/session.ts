@@ -7,7 +7,7 @@
 import { join, resolve } from "node:path";
 import { ProxyModel } from "./model";
 import { DevProxy, type RequestRecord } from "./server";
-import { buildTable, fallbackInfo, routeInfo, type RouteTable, type TableOptions } from "./table";
+import { buildTable, fallbackInfo, loopsBack, routeInfo, TableError, type RouteTable, type TableOptions } from "./table";
 import { watchConfig, type ConfigWatcher } from "./watch";
 
 export interface SessionOptions extends TableOptions {
@@ -46,7 +46,12 @@ export class ProxySession {
     const model = await ProxyModel.open(root, options.grammarsDir);
     const table = buildTable(model.topology, options);
     const server = new DevProxy({ table, host: options.host, port: options.port, headersTimeoutMs: options.headersTimeoutMs, onRequest: events.onRequest });
-    await server.listen();
+    const port = await server.listen();
+    const loop = loopsBack(table, port);
+    if (loop) {
+      await server.stop(0);
+      throw new TableError("bad-option", loop);
+    }
     const session = new ProxySession({ ...options, dir: root }, model, server, events);
     session.watch();
     return session;
@@ -74,6 +79,11 @@ export class ProxySession {
       table = buildTable(topology, this.options);
     } catch (e) {
       this.events.onNote?.(`the table was not reloaded: ${(e as Error).message}`);
+      return;
+    }
+    const loop = loopsBack(table, this.port);
+    if (loop) {
+      this.events.onNote?.(`the table was not reloaded: ${loop}`);
       return;
     }
     const old = this.server.currentTable;

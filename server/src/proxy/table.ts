@@ -274,3 +274,11 @@ export function routeInfo(table: RouteTable): RouteInfo[] {
 export function fallbackInfo(table: RouteTable): { kind: "frontend" | "static"; target: string } {
   return table.fallback.kind === "static" ? { kind: "static", target: table.fallback.dir } : { kind: "frontend", target: table.fallback.target.url };
 }
+
+/** A route or the fallback that would send requests back to the proxy itself (`port` on loopback). */
+export function loopsBack(table: RouteTable, port: number): string | undefined {
+  const targets = table.routes.map((r) => [r.key, r.target] as const);
+  if (table.fallback.kind === "frontend") targets.push(["(frontend)", table.fallback.target]);
+  const hit = targets.find(([, t]) => t.port === port && LOOPBACK.has(t.hostname));
+  return hit && `${hit[0]} -> ${hit[1].url} is the proxy itself`;
+}
