@@ -4,7 +4,7 @@
  */
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { createLanguageClient } from "./language-client";
+import { createLanguageClient, LANGUAGES } from "./language-client";
 import { DevProxy } from "./proxy";
 
 /** When the bundle started loading (esbuild.mjs puts it first), else when this module ran. */
@@ -58,9 +58,19 @@ export function activate(context: vscode.ExtensionContext): CorsDoctorApi {
     vscode.commands.registerCommand("corsDoctor.proxyActions", () => proxy.pickAction()),
   );
 
+  // in the language status of the files it reads: what the server indexed, a click to its log
+  const status = vscode.languages.createLanguageStatusItem("corsDoctor.status", LANGUAGES);
+  status.name = "CORS Doctor";
+  status.text = "CORS Doctor";
+  status.detail = "indexing";
+  status.busy = true;
+  status.command = { command: "corsDoctor.showOutput", title: "Show Output" };
+  context.subscriptions.push(status);
   lsp.onNotification("corsDoctor/indexed", (p: { files: number; ms: number }) => {
     timings.indexedMs ??= Math.round(performance.now() - activatedAt);
     output.info(`indexed ${p.files} files in ${p.ms} ms`);
+    status.busy = false;
+    status.detail = `${p.files} files read in ${p.ms} ms`;
   });
   lsp.start().catch((e: Error) => {
     output.error(`the language server did not start: ${e.message}`);

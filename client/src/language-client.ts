@@ -7,7 +7,7 @@ import * as vscode from "vscode";
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
 
 /** Languages whose open documents the server reads (it reads closed files from disk itself). */
-const LANGUAGES = ["javascript", "javascriptreact", "typescript", "typescriptreact", "python"];
+export const LANGUAGES = ["javascript", "javascriptreact", "typescript", "typescriptreact", "python"];
 
 export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
   const module = context.asAbsolutePath("dist/server.js");

@@ -62,7 +62,14 @@ const listening = new Promise((resolve, reject) => {
   const page = browser.pages()[0] || (await browser.newPage());
   let onExit;
   const exited = new Promise((resolve) => (onExit = resolve));
-  await page.exposeFunction("codeAutomationLog", (type, logArgs) => (type === "error" ? console.error : console.log)(util.format(...logArgs)));
+  // the tests' output (console.log in the extension host) to stdout; the workbench's own errors
+  // and warnings (offline gallery, auth providers) to a log file, printed when the tests fail
+  const workbenchLog = fs.createWriteStream(path.join(args.userData, "workbench.log"));
+  await page.exposeFunction("codeAutomationLog", (type, logArgs) => {
+    const text = util.format(...logArgs);
+    if (type === "log" || type === "info") console.log(text);
+    else workbenchLog.write(`[${type}] ${text}\n`);
+  });
   await page.exposeFunction("codeAutomationExit", (code) => onExit(code));
   await page.goto(`${base}/?folder=${encodeURIComponent(remote(args.folder))}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
   const limit = Number(process.env.CODE_SHIM_TIMEOUT_MS || 600000);
@@ -71,7 +78,7 @@ const listening = new Promise((resolve, reject) => {
   clearTimeout(timer);
   if (code === "timeout") console.error(`code-shim: the extension tests did not finish within ${limit} ms`);
   await browser.close().catch(() => {});
-  if (code !== 0) console.error(`--- code-server log (tail) ---\n${serverLog.slice(-3000)}`);
+  if (code !== 0) console.error(`--- code-server log (tail) ---\n${serverLog.slice(-3000)}\n--- workbench console: ${path.join(args.userData, "workbench.log")}`);
   process.exit(typeof code === "number" ? code : 1);
 })().catch((e) => {
   console.error("code-shim:", e.message);

@@ -42,7 +42,11 @@ const browser = await chromium.launchPersistentContext(join(tmp, "chromium"), {
 });
 const page = browser.pages()[0] || (await browser.newPage());
 const started = Date.now();
-const step = (what) => console.log(`  ui ${((Date.now() - started) / 1000).toFixed(1)}s ${what}`);
+let done = "nothing";
+const step = (what) => {
+  done = what;
+  console.log(`  ui ${((Date.now() - started) / 1000).toFixed(1)}s ${what}`);
+};
 /** Presses a key until `selector` shows: a key pressed while the workbench still loads is lost. */
 async function pressUntil(key, selector) {
   for (let tries = 0; ; tries++) {
@@ -99,7 +103,7 @@ try {
   step("the quick fix changed the text");
   ok = true;
 } catch (e) {
-  console.log(`  ui FAILED: ${e.message.split("\n")[0]}`);
+  console.log(`  ui FAILED after "${done}": ${e.message.split("\n")[0]}`);
   await page.screenshot({ path: join(tmpdir(), "cors-doctor-ui-failure.png") }).catch(() => {});
 } finally {
   await browser.close().catch(() => {});
