@@ -5,10 +5,10 @@
  * so every request the browser makes must stay on the proxy's origin.
  */
 import { strict as assert } from "node:assert";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page, type WebSocket } from "playwright-core";
-import { CHROMIUM, startStack, waitFor, type Stack } from "./harness";
+import { CHROMIUM, reportFailures, startStack, waitFor, type Stack } from "./harness";
 
 interface Fetched {
   error?: string;
@@ -36,6 +36,7 @@ describe("proxy (real parts): a Chromium page loaded through the proxy", functio
   const pageErrors: string[] = [];
   const failedRequests: string[] = [];
   const requestUrls: string[] = [];
+  const responses: { url: string; status: number }[] = [];
   const apiResponseHeaders: Record<string, string>[] = [];
   const sockets: WebSocket[] = [];
   const frames = new Map<WebSocket, string[]>();
@@ -55,6 +56,7 @@ describe("proxy (real parts): a Chromium page loaded through the proxy", functio
     page.on("requestfailed", (r) => failedRequests.push(`${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
     page.on("request", (r) => requestUrls.push(r.url()));
     page.on("response", (r) => {
+      responses.push({ url: r.url(), status: r.status() });
       if (new URL(r.url()).pathname.startsWith("/api/")) apiResponseHeaders.push(r.headers());
     });
     page.on("websocket", (ws) => {
@@ -62,8 +64,14 @@ describe("proxy (real parts): a Chromium page loaded through the proxy", functio
       frames.set(ws, []);
       ws.on("framereceived", (f) => frames.get(ws)!.push(String(f.payload)));
     });
-    await page.goto(`${stack.proxy.url}/`);
+    await page.goto(`${stack.proxy.url}/`).catch((e: Error) => {
+      throw new Error(`${e.message}\n${stack.report()}`);
+    });
     app = page.evaluate<AppResult>("window.__app");
+  });
+
+  afterEach(function () {
+    reportFailures(this, stack);
   });
 
   after(async () => {
@@ -172,9 +180,15 @@ describe("proxy (real parts): a Chromium page loaded through the proxy", functio
     const direct = sockets.filter((ws) => new URL(ws.url()).port === String(stack.frontend.port));
     assert.deepEqual(direct.map((ws) => ws.url()), [], "the HMR client fell back to Vite's own port");
 
+    // Written whole and renamed into place, so Vite never reads a half-written file.
     const css = join(stack.frontend.dir, "src", "style.css");
-    writeFileSync(css, readFileSync(css, "utf8").replace("color: black", "color: rgb(255, 0, 0)"));
+    const next = join(stack.frontend.dir, "style.css.next");
+    writeFileSync(next, readFileSync(css, "utf8").replace("color: black", "color: rgb(255, 0, 0)"));
+    renameSync(next, css);
     await waitFor("an HMR update for style.css on the proxied socket", () => frames.get(hmr)!.some((f) => f.includes('"type":"update"') && f.includes("style.css")), 10_000);
+    await waitFor("the updated style.css fetched through the proxy", () => responses.some((r) => r.url.startsWith(`${stack.proxy.url}/src/style.css?`) && r.url.includes("t=") && r.status === 200), 5_000).catch((e: Error) => {
+      throw new Error(`${e.message}; responses for style.css: ${JSON.stringify(responses.filter((r) => r.url.includes("style.css")))}`);
+    });
     await waitFor("the page to apply the new CSS", async () => (await page.evaluate<string>("getComputedStyle(document.body).color")) === "rgb(255, 0, 0)", 5_000);
     assert.equal(hmr.isClosed(), false, "the HMR socket should stay open");
   });

@@ -9,7 +9,7 @@ import { strict as assert } from "node:assert";
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Agent, request as httpRequest } from "node:http";
-import { groupPids, http, resetPeak, startStack, vm, waitFor, type Stack } from "./harness";
+import { groupPids, http, reportFailures, resetPeak, startStack, vm, waitFor, type Stack } from "./harness";
 
 const MiB = 1024 * 1024;
 
@@ -20,6 +20,10 @@ describe("proxy (real parts): forwarding to FastAPI and Vite", function () {
   before(async function () {
     this.timeout(60_000);
     stack = await startStack();
+  });
+
+  afterEach(function () {
+    reportFailures(this, stack);
   });
 
   after(async () => {

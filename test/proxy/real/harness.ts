@@ -75,9 +75,10 @@ export class Proc {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** What it printed, for failure messages. */
+  /** What it printed and whether it is still running, for failure messages. */
   output(): string {
-    return `--- ${this.name} stdout ---\n${this.stdout.slice(-3000)}\n--- ${this.name} stderr ---\n${this.stderr.slice(-3000)}`;
+    const state = this.running ? "running" : `exited (${this.child.exitCode ?? this.child.signalCode})`;
+    return `--- ${this.name} (pid ${this.pid}, ${state}) stdout ---\n${this.stdout.slice(-3000)}\n--- ${this.name} stderr ---\n${this.stderr.slice(-3000)}`;
   }
 
   /** SIGTERM to the whole group, SIGKILL if it is still there after `graceMs`. */
@@ -262,7 +263,14 @@ export interface Stack {
   frontend: { dir: string; port: number; configFile: string; url: string; proc?: Proc; dist?: string };
   proxy: Awaited<ReturnType<typeof startProxy>>;
   deadPort: number;
+  /** Every part's output and state, for a failure report. */
+  report(): string;
   stop(): Promise<void>;
+}
+
+/** Prints the stack's output after a failed test: the proxy's log says what it did. */
+export function reportFailures(ctx: Mocha.Context, stack: Stack | undefined): void {
+  if (stack && ctx.currentTest?.state === "failed") console.log(stack.report());
 }
 
 /**
@@ -299,7 +307,8 @@ export async function startStack(mode: "dev" | "preview" = "dev"): Promise<Stack
     }
     const proxy = await startProxy(prepared.dir, proxyArgs);
     parts.push(proxy.proc);
-    return { backend, frontend, proxy, deadPort, stop };
+    const report = () => parts.map((p) => p.output()).join("\n");
+    return { backend, frontend, proxy, deadPort, report, stop };
   } catch (e) {
     await stop();
     throw e;

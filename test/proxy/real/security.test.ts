@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { networkInterfaces } from "node:os";
-import { http, raw, startStack, statusOf, type Stack } from "./harness";
+import { http, raw, reportFailures, startStack, statusOf, type Stack } from "./harness";
 
 describe("proxy (real parts): Host checks, no open proxy, loopback only", function () {
   this.timeout(30_000);
@@ -18,6 +18,10 @@ describe("proxy (real parts): Host checks, no open proxy, loopback only", functi
   before(async function () {
     this.timeout(60_000);
     stack = await startStack();
+  });
+
+  afterEach(function () {
+    reportFailures(this, stack);
   });
 
   after(async () => {
