@@ -89,7 +89,7 @@ class Forwarding implements Dispatcher.DispatchHandler {
       return;
     }
     if (res.headersSent) {
-      if (!res.writableFinished) {
+      if (!res.writableEnded) {
         this.error ??= "the upstream closed the connection mid-response";
         res.destroy();
       }
@@ -114,9 +114,13 @@ class Forwarding implements Dispatcher.DispatchHandler {
     sendFailure(this.req, res, { status: timedOut ? 504 : 502, route: this.routeName, target: target.url, reason, hint: target.hint });
   }
 
-  /** The client's response is over: abort the upstream request if it is not, and log. */
+  /**
+   * The client's response is over: abort the upstream request if it is not, and log. A response
+   * whose end was handed to the socket counts as delivered (a client that read it all may close
+   * before the write's callback runs).
+   */
   readonly onClose = (): void => {
-    if (!this.res.writableFinished) {
+    if (!this.res.writableEnded) {
       this.abort?.();
       this.error ??= "the client went away";
     }

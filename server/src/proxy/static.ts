@@ -38,7 +38,7 @@ const TYPES: Record<string, string> = {
 
 /** Serves `req` from `dir` (absolute); `finished` gets the status. */
 export function serveStatic(req: IncomingMessage, res: ServerResponse, dir: string, finished: (status: number, error?: string) => void): void {
-  res.on("close", () => finished(res.statusCode, res.writableFinished ? undefined : "the client went away"));
+  res.on("close", () => finished(res.statusCode, res.writableEnded ? undefined : "the client went away"));
   if (req.method !== "GET" && req.method !== "HEAD") {
     res.setHeader("Allow", "GET, HEAD");
     sendRefusal(res, 405, `${req.method} is not served by the static preview (only the API routes take it)`);
