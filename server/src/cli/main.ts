@@ -65,7 +65,7 @@ function parseArgs(args: string[]): Options | "help" | "version" {
 }
 
 async function main(): Promise<number> {
-  if (process.argv[2] === "proxy" && !process.argv.includes("--help") && !process.argv.includes("-h")) return runProxy(process.argv.slice(3));
+  if (process.argv[2] === "proxy") return runProxy(process.argv.slice(3));
   let opts: ReturnType<typeof parseArgs>;
   try {
     opts = parseArgs(process.argv.slice(2));

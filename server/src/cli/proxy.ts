@@ -19,7 +19,11 @@ the project's Vite server.proxy (read statically, never run).`;
 const DEFAULT_PORT = 5180;
 const DRAIN_MS = 5000;
 
-class BadOption extends Error {}
+class BadOption extends Error {
+  constructor(message: string, readonly usage = true) {
+    super(message);
+  }
+}
 
 interface ProxyArgs extends TableOptions {
   routes: { key: string; url: string }[];
@@ -73,18 +77,22 @@ export async function runProxy(args: readonly string[]): Promise<number> {
     return 2;
   };
 
+  if (args.includes("--help") || args.includes("-h")) {
+    process.stdout.write(PROXY_USAGE + "\n");
+    return 0;
+  }
   let opts: ProxyArgs;
   try {
     opts = parseProxyArgs(args);
     const root = resolve(opts.dir);
-    if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new BadOption(`cannot read ${opts.dir}: not a folder`);
+    if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new BadOption(`cannot read ${opts.dir}: not a folder`, false);
     if (opts.staticDir) {
       opts.staticDir = resolve(opts.staticDir);
-      if (!statSync(opts.staticDir, { throwIfNoEntry: false })?.isDirectory()) throw new BadOption(`--static ${opts.staticDir}: not a folder`);
+      if (!statSync(opts.staticDir, { throwIfNoEntry: false })?.isDirectory()) throw new BadOption(`--static ${opts.staticDir}: not a folder`, false);
     }
     if (opts.config) opts.config = toWorkspacePath(root, opts.config);
   } catch (e) {
-    if (e instanceof BadOption) return fail("bad-option", `${e.message}\n\n${PROXY_USAGE}`);
+    if (e instanceof BadOption) return fail("bad-option", e.usage ? `${e.message}\n\n${PROXY_USAGE}` : e.message);
     throw e;
   }
 
