@@ -66,7 +66,9 @@ class Forwarding implements Dispatcher.DispatchHandler {
   onHeaders(status: number, raw: Buffer[], resume: () => void, statusText: string): boolean {
     if (status < 200) return true; // informational (100, 103): the client gets the final answer only
     this.resume = resume;
-    this.res.writeHead(status, statusText, downstreamHeaders(raw, this.ctx));
+    const headers = downstreamHeaders(raw, this.ctx);
+    if (statusText) this.res.writeHead(status, statusText, headers);
+    else this.res.writeHead(status, headers);
     return true;
   }
 

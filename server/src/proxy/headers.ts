@@ -20,17 +20,21 @@ function lower(name: string): string | undefined {
   return CANDIDATE_LENGTHS.has(name.length) ? name.toLowerCase() : undefined;
 }
 
-/** Extra names a `Connection` header lists (beyond keep-alive, close, upgrade): also hop-by-hop. */
-function connectionListed(raw: readonly string[]): Set<string> | undefined {
-  let out: Set<string> | undefined;
-  for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i].length !== 10 || raw[i].toLowerCase() !== "connection") continue;
-    for (const token of raw[i + 1].split(",")) {
-      const t = token.trim().toLowerCase();
-      if (t && t !== "keep-alive" && t !== "close" && t !== "upgrade") (out ??= new Set()).add(t);
-    }
+/** Extra names a `Connection` header value lists (beyond keep-alive, close, upgrade): also hop-by-hop. */
+function listedIn(value: string, into: Set<string> | undefined): Set<string> | undefined {
+  for (const token of value.split(",")) {
+    const t = token.trim().toLowerCase();
+    if (t && t !== "keep-alive" && t !== "close" && t !== "upgrade") (into ??= new Set()).add(t);
   }
-  return out;
+  return into;
+}
+
+/** Drops the pairs a `Connection` header named (rare: a second pass only then). */
+function withoutListed(out: string[], listed: Set<string> | undefined): string[] {
+  if (!listed) return out;
+  const kept: string[] = [];
+  for (let i = 0; i < out.length; i += 2) if (!listed.has(out[i].toLowerCase())) kept.push(out[i], out[i + 1]);
+  return kept;
 }
 
 /**
@@ -45,7 +49,7 @@ export function upstreamHeaders(req: IncomingMessage, route: { target: Target; c
   let xff = "";
   let chunked = false;
   let length = false;
-  const listed = connectionListed(raw);
+  let listed: Set<string> | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i];
     const l = lower(name);
@@ -53,9 +57,9 @@ export function upstreamHeaders(req: IncomingMessage, route: { target: Target; c
       if (l === "host") host = raw[i + 1];
       else if (l === "x-forwarded-for") xff = raw[i + 1];
       else if (l === "transfer-encoding") chunked = true;
+      else if (l === "connection") listed = listedIn(raw[i + 1], listed);
       if (HOP_BY_HOP.has(l) || SET_UP.has(l)) continue;
     } else if (name.length === 14 && raw[i + 1] !== "0" && name.toLowerCase() === "content-length") length = true;
-    if (listed?.has(name.toLowerCase())) continue;
     out.push(name, raw[i + 1]);
   }
   const addr = req.socket.remoteAddress ?? "";
@@ -66,7 +70,7 @@ export function upstreamHeaders(req: IncomingMessage, route: { target: Target; c
     "X-Forwarded-Host", host,
   );
   if (upgrade) out.push("Connection", "Upgrade", "Upgrade", req.headers.upgrade ?? "websocket");
-  return { headers: out, body: chunked || length };
+  return { headers: withoutListed(out, listed), body: chunked || length };
 }
 
 /** What response rewriting needs to know about the request. */
@@ -79,23 +83,24 @@ export interface ResponseContext {
 
 /** The headers sent to the client for an upstream response (raw names and values, as strings or latin1 bytes). */
 export function downstreamHeaders(rawHeaders: readonly (string | Buffer)[], ctx: ResponseContext): string[] {
-  const raw = typeof rawHeaders[0] === "string" ? (rawHeaders as string[]) : rawHeaders.map((b) => b.toString("latin1"));
   const out: string[] = [];
-  const listed = connectionListed(raw);
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i];
-    let value = raw[i + 1];
+  let listed: Set<string> | undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i].toString("latin1");
+    let value = rawHeaders[i + 1].toString("latin1");
     const n = name.length;
     if (n === 8 || n === 10) {
       const l = name.toLowerCase();
       if (l === "location") value = rewriteLocation(value, ctx);
       else if (l === "set-cookie") value = rewriteCookie(value, ctx);
-      else if (HOP_BY_HOP.has(l)) continue;
+      else if (l === "connection") {
+        listed = listedIn(value, listed);
+        continue;
+      } else if (HOP_BY_HOP.has(l)) continue;
     } else if (CANDIDATE_LENGTHS.has(n) && HOP_BY_HOP.has(name.toLowerCase())) continue;
-    if (listed?.has(name.toLowerCase())) continue;
     out.push(name, value);
   }
-  return out;
+  return withoutListed(out, listed);
 }
 
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]", "::1", "0.0.0.0"]);
