@@ -47,6 +47,24 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * A port nothing listens on, for a route whose target is down. It is taken below the kernel's
+ * ephemeral range, so no `--port 0` or freePort() can be handed the same port later.
+ */
+export async function deadPort(): Promise<number> {
+  const [low] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/).map(Number);
+  for (let tries = 0; tries < 50; tries++) {
+    const port = 10_000 + Math.floor(Math.random() * Math.max(1, low - 10_000));
+    const free = await new Promise<boolean>((res) => {
+      const srv = createServer();
+      srv.once("error", () => res(false));
+      srv.listen(port, "127.0.0.1", () => srv.close(() => res(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error("no free port below the ephemeral range");
+}
+
 /** A child in its own process group, with its output kept for error messages. */
 export class Proc {
   readonly child: ChildProcess;
@@ -279,7 +297,7 @@ export function reportFailures(ctx: Mocha.Context, stack: Stack | undefined): vo
  * later part fails.
  */
 export async function startStack(mode: "dev" | "preview" = "dev"): Promise<Stack> {
-  const deadPort = await freePort();
+  const down = await deadPort();
   const parts: Proc[] = [];
   let dir: string | undefined;
   // The proxy first (it drains within 5 s), then what it forwarded to, which need no grace.
@@ -292,7 +310,7 @@ export async function startStack(mode: "dev" | "preview" = "dev"): Promise<Stack
   try {
     const backend = await startBackend();
     parts.push(backend.proc);
-    const prepared = await prepareFrontend(backend.port, deadPort);
+    const prepared = await prepareFrontend(backend.port, down);
     dir = prepared.dir;
     let frontend: Stack["frontend"];
     let proxyArgs: string[] = [];
@@ -308,7 +326,7 @@ export async function startStack(mode: "dev" | "preview" = "dev"): Promise<Stack
     const proxy = await startProxy(prepared.dir, proxyArgs);
     parts.push(proxy.proc);
     const report = () => parts.map((p) => p.output()).join("\n");
-    return { backend, frontend, proxy, deadPort, report, stop };
+    return { backend, frontend, proxy, deadPort: down, report, stop };
   } catch (e) {
     await stop();
     throw e;
