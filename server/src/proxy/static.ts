@@ -3,10 +3,13 @@
  * fallback (a GET or HEAD that accepts HTML, or names no type, and finds no file gets
  * `index.html`, `/about` tries `about.html` first). Paths never leave the folder.
  */
-import { createReadStream, stat, type Stats } from "node:fs";
+import { createReadStream, readFile, stat, type Stats } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
 import { sendRefusal } from "./pages";
+
+/** Files up to this size are read whole and sent in one write. */
+const SMALL = 256 * 1024;
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -38,7 +41,9 @@ const TYPES: Record<string, string> = {
 
 /** Serves `req` from `dir` (absolute); `finished` gets the status. */
 export function serveStatic(req: IncomingMessage, res: ServerResponse, dir: string, finished: (status: number, error?: string) => void): void {
-  res.on("close", () => finished(res.statusCode, res.writableEnded ? undefined : "the client went away"));
+  // delivered once every byte was handed to the socket (a client that read it all may close first)
+  let handedOver = false;
+  res.on("close", () => finished(res.statusCode, res.writableEnded || handedOver ? undefined : "the client went away"));
   if (req.method !== "GET" && req.method !== "HEAD") {
     res.setHeader("Allow", "GET, HEAD");
     sendRefusal(res, 405, `${req.method} is not served by the static preview (only the API routes take it)`);
@@ -74,8 +79,13 @@ export function serveStatic(req: IncomingMessage, res: ServerResponse, dir: stri
       res.end();
       return;
     }
+    if (st.size <= SMALL) {
+      readFile(path, (err, data) => (err ? res.destroy() : res.end(data)));
+      return;
+    }
     const stream = createReadStream(path);
     stream.on("error", () => res.destroy());
+    stream.on("data", () => (handedOver = stream.bytesRead >= st.size));
     stream.pipe(res);
   });
 }
