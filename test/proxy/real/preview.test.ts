@@ -70,10 +70,10 @@ describe("proxy (real parts): preview mode, the built frontend with --static", f
   });
 
   it("logs each request plainly as GET PATH -> (static) 200 MSms, a response read whole never as aborted", async () => {
-    // Forty small responses, each read to its end by the client before it closes: every one was
+    // A hundred small responses, each read to its end by the client before it closes: every one was
     // delivered, so no line may carry an error note (a race between the client's close and the
     // server's write callback must not turn into "the client went away").
-    const paths = Array.from({ length: 40 }, (_, i) => `/settings/${i}`);
+    const paths = Array.from({ length: 100 }, (_, i) => `/settings/${i}`);
     for (const path of paths) assert.equal((await http(`${stack.proxy.url}${path}`, { headers: { Accept: "text/html" } })).status, 200);
     const lines = () => stack.proxy.proc.stdout.split("\n");
     const lineFor = (path: string) => lines().find((l) => l.startsWith(`GET ${path} `));
