@@ -3,7 +3,8 @@
 // VSIX and checks what it holds, installs THAT VSIX into a fresh extensions folder, then
 //   1. runs the extension tests (suite/) inside code-server's extension host through
 //      @vscode/test-electron's runTests and code-shim.cjs, on a copy of examples/blog;
-//   2. runs the UI pass (ui.mjs) in Chromium, which saves docs/vscode-quick-fix.png.
+//   2. runs the UI pass (ui.mjs) in Chromium, which saves a screenshot of the quick fix menu
+//      (`--update-screenshot` copies it to docs/vscode-quick-fix.png for the README).
 // Ends with one plain `N passed, N failed` line and the start-up timings.
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -115,9 +116,10 @@ const uiWorkspace = join(dirs.ui, "blog");
 copyExample(uiWorkspace);
 const ui = spawnSync(process.execPath, [join(here, "ui.mjs")], {
   stdio: "inherit",
-  env: { ...process.env, E2E_USER_DIR: dirs.user, E2E_EXTENSIONS_DIR: dirs.ext, E2E_WORKSPACE: uiWorkspace, E2E_SHOT: join(root, "docs/vscode-quick-fix.png") },
+  env: { ...process.env, E2E_USER_DIR: dirs.user, E2E_EXTENSIONS_DIR: dirs.ext, E2E_WORKSPACE: uiWorkspace, E2E_SHOT: join(run, "vscode-quick-fix.png") },
 });
 count("UI: squiggle, hover, Ctrl+. quick fix changes the text (Chromium)", ui.status === 0);
+if (ui.status === 0 && process.argv.includes("--update-screenshot")) cpSync(join(run, "vscode-quick-fix.png"), join(root, "docs/vscode-quick-fix.png"));
 
 if (suite.timings) {
   const t = suite.timings;
