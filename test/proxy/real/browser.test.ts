@@ -5,10 +5,11 @@
  * so every request the browser makes must stay on the proxy's origin.
  */
 import { strict as assert } from "node:assert";
+import { randomUUID } from "node:crypto";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page, type WebSocket } from "playwright-core";
-import { CHROMIUM, reportFailures, startStack, waitFor, type Stack } from "./harness";
+import { CHROMIUM, http, reportFailures, startStack, waitFor, type Stack } from "./harness";
 
 interface Fetched {
   error?: string;
@@ -192,6 +193,45 @@ describe("proxy (real parts): a Chromium page loaded through the proxy", functio
     });
     await waitFor("the page to apply the new CSS", async () => (await page.evaluate<string>("getComputedStyle(document.body).color")) === "rgb(255, 0, 0)", 5_000);
     assert.equal(hmr.isClosed(), false, "the HMR socket should stay open");
+  });
+
+  it("server-sent events reach an EventSource on the page while the stream is still open", async () => {
+    const id = randomUUID();
+    await page.evaluate(`(() => {
+      window.__events = [];
+      const es = new EventSource("/api/events?id=${id}");
+      for (const type of ["first", "second", "end", "timeout"]) es.addEventListener(type, () => window.__events.push(type));
+      // The server ends the stream after "end"; closing then (not before) stops the reconnect
+      // without aborting a response still in flight.
+      es.onerror = () => {
+        es.close();
+        window.__events.push("closed");
+      };
+    })()`);
+    const events = () => page.evaluate<string[]>("window.__events");
+    // The backend holds the stream after `first` until released: a buffering proxy shows nothing.
+    await waitFor("the first event in the page", async () => (await events()).includes("first"), 5_000).catch(async (e: Error) => {
+      throw new Error(`${e.message}; events so far: ${JSON.stringify(await events())}`);
+    });
+    assert.deepEqual(await events(), ["first"]);
+    assert.equal((await http(`${stack.backend.url}/api/events/${id}/release`, { method: "POST" })).status, 200);
+    await waitFor("the stream to end in the page", async () => (await events()).includes("closed"), 5_000);
+    assert.deepEqual(await events(), ["first", "second", "end", "closed"]);
+  });
+
+  it("an upstream that dies mid-response makes the page's fetch fail, not hang or end cleanly", async () => {
+    const other = await browser.newContext();
+    try {
+      const p = await other.newPage();
+      await p.goto(`${stack.proxy.url}/`);
+      const outcome = await p.evaluate<string>(`Promise.race([
+        fetch("/api/broken").then((r) => r.text()).then((t) => "completed: " + JSON.stringify(t), (e) => "failed: " + e),
+        new Promise((res) => setTimeout(() => res("hung for 5 s"), 5000)),
+      ])`);
+      assert.match(outcome, /^failed: TypeError/);
+    } finally {
+      await other.close();
+    }
   });
 
   it("backend down: a browser navigation gets a 502 HTML page naming the route and the target", async () => {

@@ -8,7 +8,7 @@
 import { strict as assert } from "node:assert";
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { Agent, request as httpRequest } from "node:http";
+import { Agent, request as httpRequest, type IncomingMessage } from "node:http";
 import { groupPids, http, reportFailures, resetPeak, startStack, vm, waitFor, type Stack } from "./harness";
 
 const MiB = 1024 * 1024;
@@ -186,6 +186,56 @@ describe("proxy (real parts): forwarding to FastAPI and Vite", function () {
     const peak = groupPids(stack.proxy.proc.pid).reduce((sum, pid) => sum + vm(pid, "VmHWM"), 0);
     const growthMiB = (peak - rssBefore) / 1024;
     assert.ok(growthMiB < 50, `the proxy's resident memory peaked ${growthMiB.toFixed(1)} MiB above where it started (limit 50 MiB for a 100 MiB upload)`);
+  });
+
+  it("a 100 MB download to a client that stops reading stalls the backend, not the proxy's memory", async function () {
+    this.timeout(60_000);
+    const size = 100 * MiB;
+    const id = randomUUID();
+    const sent = async () => (JSON.parse((await http(`${stack.backend.url}/probe/download/${id}`)).body) as { sent: number }).sent;
+    const pids = groupPids(stack.proxy.proc.pid);
+    for (const pid of pids) resetPeak(pid);
+    const rssBefore = pids.reduce((sum, pid) => sum + vm(pid, "VmRSS"), 0);
+
+    let received = 0;
+    let ended = false;
+    const req = httpRequest(`${stack.proxy.url}/api/download?id=${id}&mb=100`, { agent: false });
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
+      req.on("response", resolve);
+      req.on("error", reject);
+      req.end();
+    });
+    try {
+      assert.equal(res.statusCode, 200);
+      res.pause(); // the client stops reading: only socket buffers should fill, then the backend waits
+      // Stalled = the backend's count has not moved over six polls in a row.
+      let last = -1;
+      let still = 0;
+      const stalledAt = await waitFor(
+        "the backend to stall while the client does not read",
+        async () => {
+          const n = await sent();
+          still = n === last ? still + 1 : 0;
+          last = n;
+          return n >= size || (still >= 6 && n > 0) ? n : undefined;
+        },
+        15_000,
+        50,
+      );
+      assert.ok(stalledAt < size, "the backend sent all 100 MiB to a client that read nothing: the proxy took it all in");
+      const peak = groupPids(stack.proxy.proc.pid).reduce((sum, pid) => sum + vm(pid, "VmHWM"), 0);
+      const growthMiB = (peak - rssBefore) / 1024;
+      assert.ok(stalledAt < 50 * MiB, `the backend got ${(stalledAt / MiB).toFixed(1)} MiB out before stalling (socket buffers hold far less)`);
+      assert.ok(growthMiB < 50, `the proxy's resident memory peaked ${growthMiB.toFixed(1)} MiB above where it started while its client was not reading`);
+
+      res.on("data", (d: Buffer) => (received += d.length));
+      res.on("end", () => (ended = true));
+      res.resume();
+      await waitFor("the rest of the download", () => ended, 30_000);
+      assert.equal(received, size);
+    } finally {
+      req.destroy();
+    }
   });
 
   it("backend down: a JSON request gets a 502 JSON body naming the route and the target", async () => {
