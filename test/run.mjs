@@ -22,13 +22,14 @@ registerEsm();
 registerCjs();
 const { default: Mocha } = await import("mocha");
 
-/** Every `*.test.ts` under test/, workspace-relative with `/`, skipping fixtures and dependencies. */
+/** Every `*.test.ts` under test/, workspace-relative with `/`, skipping fixtures, dependencies and e2e/. */
 function testFiles(dir) {
   const out = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (entry.name === "node_modules" || entry.name === "fixtures") continue;
+      // e2e/ runs inside a real editor (`npm run test:e2e`), not under plain mocha
+      if (entry.name === "node_modules" || entry.name === "fixtures" || full === join(testDir, "e2e")) continue;
       out.push(...testFiles(full));
     } else if (entry.isFile() && entry.name.endsWith(".test.ts")) out.push(relative(root, full).split(sep).join("/"));
   }
