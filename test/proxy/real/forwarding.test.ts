@@ -1,9 +1,9 @@
 /**
  * Forwarding through the dev proxy to a real FastAPI app (uvicorn) and a real Vite dev server,
  * seen from plain `node:http` clients: what the CLI prints, connection reuse, the trailing-slash
- * redirect, server-sent events without buffering, a 100 MB upload with bounded proxy memory, the
- * 502 answer when a route's target is down, and what happens when either side goes away
- * mid-response.
+ * redirect, server-sent events without buffering, 100 MB each way with bounded proxy memory
+ * (back-pressure both ways), the 502 answer when a route's target is down, and what happens when
+ * either side goes away mid-response.
  */
 import { strict as assert } from "node:assert";
 import { randomUUID } from "node:crypto";

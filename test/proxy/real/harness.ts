@@ -1,7 +1,8 @@
 /**
  * The real parts behind the dev-proxy tests, all on 127.0.0.1: the fixture FastAPI app under the
- * Debian uvicorn, a real Vite dev server over a temporary copy of the fixture frontend (its
- * vite.config.js given the real ports), and the proxy as users start it, `node dist/cli.js proxy`.
+ * Debian uvicorn, a real Vite dev server (or `vite build`) over a temporary copy of the fixture
+ * frontend (its vite.config.js given the real ports), and the proxy as users start it,
+ * `node dist/cli.js proxy`.
  * Every process is spawned in its own process group and stopped by that group's id; readiness is
  * polled with a deadline, never slept for.
  */
@@ -12,11 +13,13 @@ import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-export const ROOT = resolve(__dirname, "..", "..", "..");
+const ROOT = resolve(__dirname, "..", "..", "..");
+/** The built CLI, started as users start the proxy. */
 export const CLI = join(ROOT, "dist", "cli.js");
 const FIXTURES = join(__dirname, "fixtures");
 /** Debian's interpreter: the one with python3-fastapi and python3-uvicorn (PATH may hold another). */
 const PYTHON = "/usr/bin/python3";
+/** Debian's Chromium, driven by playwright-core. */
 export const CHROMIUM = "/usr/bin/chromium";
 
 /** Polls `check` until it returns a value other than undefined/false, or fails after `ms`. */
@@ -125,6 +128,7 @@ process.once("exit", () => {
   for (const p of live) killGroup(p.pid, "SIGKILL");
 });
 
+/** A whole HTTP response, body as text. */
 export interface HttpResult {
   status: number;
   headers: IncomingHttpHeaders;
@@ -206,13 +210,13 @@ export async function startBackend(): Promise<{ proc: Proc; port: number; url: s
 }
 
 /** A temporary copy of the fixture frontend with real ports in its vite.config.js (the port is Vite's `server.port`). */
-export async function prepareFrontend(backendPort: number, deadPort: number): Promise<{ dir: string; port: number; configFile: string }> {
+export async function prepareFrontend(backendPort: number, downPort: number): Promise<{ dir: string; port: number; configFile: string }> {
   const dir = mkdtempSync(join(tmpdir(), "cors-doctor-proxy-real-"));
   cpSync(join(FIXTURES, "frontend"), dir, { recursive: true });
   const port = await freePort();
   const configFile = join(dir, "vite.config.js");
   const config = readFileSync(configFile, "utf8");
-  const placed = config.replace(/port: 5173/, `port: ${port}`).replace(/(127\.0\.0\.1|localhost):8000/g, `$1:${backendPort}`).replace(/127\.0\.0\.1:8999/g, `127.0.0.1:${deadPort}`);
+  const placed = config.replace(/port: 5173/, `port: ${port}`).replace(/(127\.0\.0\.1|localhost):8000/g, `$1:${backendPort}`).replace(/127\.0\.0\.1:8999/g, `127.0.0.1:${downPort}`);
   const code = placed.replace(/^\s*\/\/.*$/gm, "");
   if (code.includes("5173") || code.includes(":8000") || code.includes(":8999")) throw new Error(`fixture vite.config.js kept a placeholder port:\n${placed}`);
   writeFileSync(configFile, placed);
