@@ -275,6 +275,26 @@ describe("proxy (real parts): forwarding to FastAPI and Vite", function () {
     assert.ok(state.chunks < 600);
   });
 
+  it("a client that aborts mid-upload frees the upstream request", async () => {
+    const id = randomUUID();
+    const probe = async () => JSON.parse((await http(`${stack.backend.url}/probe/upload/${id}`)).body) as { bytes: number; disconnected: boolean; unknown?: boolean };
+    const req = httpRequest(`${stack.proxy.url}/api/upload?id=${id}`, { method: "POST", agent: false, headers: { "Content-Type": "application/octet-stream", "Content-Length": String(100 * MiB) } });
+    req.on("error", () => undefined); // destroyed on purpose below
+    req.write(Buffer.alloc(2 * MiB, 0x62));
+    try {
+      await waitFor("the backend to receive the first bytes", async () => (await probe()).bytes > 0, 5_000);
+    } finally {
+      req.destroy();
+    }
+    const state = await waitFor("the backend to see the upload's client go away", async () => {
+      const s = await probe();
+      return s.disconnected ? s : undefined;
+    }, 5_000).catch(async (e: Error) => {
+      throw new Error(`${e.message}: the upstream request is still open, waiting for the rest of the body (${JSON.stringify(await probe())})`);
+    });
+    assert.ok(state.bytes < 100 * MiB);
+  });
+
   it("an upstream that dies mid-response makes the client's response fail, not end cleanly or hang", async () => {
     const outcome = (url: string) =>
       new Promise<string>((res) => {
