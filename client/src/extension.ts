@@ -5,7 +5,7 @@
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { createLanguageClient, LANGUAGES } from "./language-client";
-import { DevProxy } from "./proxy";
+import { DevProxy, type ProxyState } from "./proxy";
 
 /** When the bundle started loading (esbuild.mjs puts it first), else when this module ran. */
 declare const CORS_DOCTOR_LOAD_START: number | undefined;
@@ -21,8 +21,10 @@ export interface CorsDoctorApi {
     /** Milliseconds from the end of `activate()` to the server's `corsDoctor/indexed`. */
     indexedMs?: number;
   };
-  /** The dev proxy's URL while it runs. */
-  proxyUrl(): string | undefined;
+  /** The dev proxy's URL and table while it runs, and its last error. */
+  proxy(): ProxyState;
+  /** Fires when the dev proxy starts, reloads its table, fails or stops. */
+  onDidChangeProxy: vscode.Event<void>;
 }
 
 let client: LanguageClient | undefined;
@@ -82,7 +84,7 @@ export function activate(context: vscode.ExtensionContext): CorsDoctorApi {
   activatedAt = performance.now();
   timings.activateMs = Math.round((activatedAt - loadedAt) * 10) / 10;
   output.info(`activated in ${timings.activateMs} ms`);
-  return { timings, proxyUrl: () => proxy.url };
+  return { timings, proxy: () => ({ url: proxy.url, table: proxy.table, lastError: proxy.lastError }), onDidChangeProxy: proxy.onDidChange };
 }
 
 export async function deactivate(): Promise<void> {

@@ -16,7 +16,7 @@ interface RouteInfo {
   rewrite?: string;
   source: string;
 }
-interface Table {
+export interface Table {
   routes: RouteInfo[];
   fallback: { kind: string; target: string };
   notes: string[];
@@ -24,16 +24,30 @@ interface Table {
 type ProxyMessage =
   | ({ type: "listening"; url: string; host: string; port: number } & Table)
   | ({ type: "table" } & Table)
-  | { type: "request"; method: string; path: string; route: string; status: number; ms: number }
+  | { type: "request"; method: string; path: string; route: string; status: number; ms: number; error?: string }
   | { type: "error"; code: string; message: string; port?: number; freePort?: number };
 
 /** How long Stop waits for in-flight requests before the process is killed. */
 const STOP_TIMEOUT_MS = 7000;
 
+export interface ProxyState {
+  url: string | undefined;
+  table: Table | undefined;
+  lastError: string | undefined;
+}
+
 export class DevProxy implements vscode.Disposable {
   private child: ChildProcess | undefined;
   private stopping: Promise<void> | undefined;
+  /** The proxy's URL while it listens. */
   url: string | undefined;
+  /** The route table it serves (from its last `listening` or `table` message). */
+  table: Table | undefined;
+  /** The last error it reported (a taken port, a bad option), until the next start. */
+  lastError: string | undefined;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when the proxy starts listening, reloads its table, reports an error or exits. */
+  readonly onDidChange = this.changed.event;
   private channel: vscode.OutputChannel | undefined;
   private item: vscode.StatusBarItem | undefined;
   private readonly onConfig: vscode.Disposable;
@@ -62,6 +76,7 @@ export class DevProxy implements vscode.Disposable {
     if (!folder) return;
     const config = vscode.workspace.getConfiguration("corsDoctor.proxy", folder.uri);
     const args = ["proxy", folder.uri.fsPath, ...proxyArgs(config, folder.uri.fsPath)];
+    this.lastError = undefined;
     this.output.clear();
     this.output.appendLine(`cors-doctor ${args.join(" ")}`);
     const child = fork(this.context.asAbsolutePath("dist/cli.js"), args, {
@@ -93,7 +108,9 @@ export class DevProxy implements vscode.Disposable {
     if (!child) return this.stopping ?? Promise.resolve();
     this.child = undefined;
     this.url = undefined;
+    this.table = undefined;
     this.showStatus(undefined);
+    this.changed.fire();
     this.stopping = new Promise<void>((resolve) => {
       const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
       child.once("exit", () => {
@@ -126,6 +143,7 @@ export class DevProxy implements vscode.Disposable {
   dispose(): void {
     void this.stop();
     this.onConfig.dispose();
+    this.changed.dispose();
     this.item?.dispose();
     this.channel?.dispose();
   }
@@ -145,8 +163,11 @@ export class DevProxy implements vscode.Disposable {
   }
 
   private onMessage(m: ProxyMessage): void {
+    if (m.type !== "request") {
+      this.record(m);
+      this.changed.fire();
+    }
     if (m.type === "listening") {
-      this.url = m.url;
       this.showStatus(m.port);
       this.output.appendLine(`listening on ${m.url}`);
       this.printTable(m);
@@ -157,11 +178,17 @@ export class DevProxy implements vscode.Disposable {
       this.output.appendLine("route table reloaded");
       this.printTable(m);
     } else if (m.type === "request") {
-      this.output.appendLine(`${m.method} ${m.path} -> ${m.route} ${m.status} ${m.ms}ms`);
+      this.output.appendLine(`${m.method} ${m.path} -> ${m.route} ${m.status} ${m.ms}ms${m.error ? ` (${m.error})` : ""}`);
     } else if (m.type === "error") {
       this.output.appendLine(`error: ${m.message}`);
       void this.showError(m);
     }
+  }
+
+  private record(m: ProxyMessage): void {
+    if (m.type === "listening") this.url = m.url;
+    if (m.type === "listening" || m.type === "table") this.table = { routes: m.routes, fallback: m.fallback, notes: m.notes };
+    if (m.type === "error") this.lastError = m.message;
   }
 
   private async showError(m: Extract<ProxyMessage, { type: "error" }>): Promise<void> {
@@ -181,7 +208,9 @@ export class DevProxy implements vscode.Disposable {
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
     this.child = undefined;
     this.url = undefined;
+    this.table = undefined;
     this.showStatus(undefined);
+    this.changed.fire();
     this.output.appendLine(`the proxy exited (${signal ?? `code ${code}`})`);
     // exit code 2 follows an error message the user has already seen
     if (code !== 0 && code !== 2) {

@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { get } from "node:http";
+import { createServer, get } from "node:http";
+import type { AddressInfo } from "node:net";
 import * as vscode from "vscode";
 import { results } from "./results";
 
@@ -23,9 +24,15 @@ const MISTAKES = [
   { file: COVER_JSX, rule: "missing-proxy-entry", severity: vscode.DiagnosticSeverity.Warning, fix: "Add a '/uploads' proxy entry" },
 ];
 
+interface ProxyState {
+  url: string | undefined;
+  table: { routes: { key: string; target: string }[]; fallback: { kind: string; target: string } } | undefined;
+  lastError: string | undefined;
+}
 interface Api {
   timings: Record<string, number | undefined>;
-  proxyUrl(): string | undefined;
+  proxy(): ProxyState;
+  onDidChangeProxy: vscode.Event<void>;
 }
 
 /** Our diagnostics of a file with the given rule id. */
@@ -71,6 +78,22 @@ async function setRule(rule: string, value: string | undefined): Promise<void> {
   await vscode.workspace.getConfiguration("corsDoctor").update(`rules.${rule}`, value, vscode.ConfigurationTarget.Workspace);
 }
 
+/** Resolves once the dev proxy's state satisfies `check`, re-checked on each of its changes. */
+function untilProxy(check: (p: ProxyState) => boolean, what: string, ms = 20000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`timed out after ${ms} ms waiting for ${what}`));
+    }, ms);
+    const sub = api.onDidChangeProxy(() => {
+      if (!check(api.proxy())) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve();
+    });
+  });
+}
+
 function httpGet(url: string, accept: string): Promise<{ status: number; type: string; body: string }> {
   return new Promise((resolve, reject) => {
     get(url, { headers: { accept } }, (res) => {
@@ -82,9 +105,9 @@ function httpGet(url: string, accept: string): Promise<{ status: number; type: s
   });
 }
 
-describe("CORS Doctor in VS Code", () => {
-  let api: Api;
+let api: Api;
 
+describe("CORS Doctor in VS Code", () => {
   before(async () => {
     const ext = vscode.extensions.getExtension<Api>(EXTENSION_ID);
     assert.ok(ext, `${EXTENSION_ID} is installed`);
@@ -172,18 +195,46 @@ describe("CORS Doctor in VS Code", () => {
     assert.match(readFileSync(uri(VITE_CONFIG).fsPath, "utf8"), /["']\/uploads["']/, "the Vite config gained the '/uploads' entry");
   });
 
-  it("Start Dev Proxy listens on loopback with the project's table, answers 502 naming the route while the backend is down, and Stop frees the port", async () => {
+  it("Start Dev Proxy listens on loopback with the project's table, answers 502 naming the route while the backend is down, follows config edits, and Stop frees the port", async () => {
     await vscode.workspace.getConfiguration("corsDoctor.proxy").update("port", 0, vscode.ConfigurationTarget.Workspace);
     await vscode.commands.executeCommand("corsDoctor.startProxy");
-    const url = api.proxyUrl();
+    const { url, table } = api.proxy();
     assert.match(url ?? "", /^http:\/\/127\.0\.0\.1:\d+\/$/, "the proxy's URL");
+    assert.deepEqual(table?.routes.map((r) => r.key), ["/api", "/uploads"], "the table is the Vite config's, as the fixes left it");
     const res = await httpGet(`${url}api/posts`, "application/json");
     assert.equal(res.status, 502);
     assert.match(res.type, /json/);
     assert.match(res.body, /\/api/, "names the route");
     assert.match(res.body, /localhost:8000|127\.0\.0\.1:8000/, "names the target");
+
+    // an edit of the Vite config reaches the running proxy's table
+    const reloaded = untilProxy((p) => !!p.table?.routes.some((r) => r.key === "/ws"), "the /ws route");
+    const doc = await vscode.workspace.openTextDocument(uri(VITE_CONFIG));
+    const at = doc.getText().indexOf("proxy: {") + "proxy: {".length;
+    assert.ok(at > "proxy: {".length, "the config has a proxy table");
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, doc.positionAt(at), ` "/ws": { target: "ws://127.0.0.1:8000", ws: true },`);
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await saveDirty();
+    await reloaded;
+
     await vscode.commands.executeCommand("corsDoctor.stopProxy");
-    assert.equal(api.proxyUrl(), undefined);
+    assert.equal(api.proxy().url, undefined);
     await assert.rejects(httpGet(`${url}api/posts`, "application/json"), /ECONNREFUSED/, "the port is closed after Stop");
+  });
+
+  it("Start Dev Proxy on a taken port reports it, names a free one, and does not start elsewhere", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      await vscode.workspace.getConfiguration("corsDoctor.proxy").update("port", port, vscode.ConfigurationTarget.Workspace);
+      await vscode.commands.executeCommand("corsDoctor.startProxy");
+      const state = api.proxy();
+      assert.equal(state.url, undefined, "not listening anywhere");
+      assert.match(state.lastError ?? "", new RegExp(`port ${port}.*taken.*port \\d+ is free`), "names the port and a free one");
+    } finally {
+      taken.close();
+    }
   });
 });
