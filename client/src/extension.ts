@@ -5,7 +5,7 @@
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { createLanguageClient, LANGUAGES } from "./language-client";
-import { DevProxy, type ProxyState } from "./proxy";
+import { DevProxy, type ProxyState } from "./dev-proxy";
 
 /** When the bundle started loading (esbuild.mjs puts it first), else when this module ran. */
 declare const CORS_DOCTOR_LOAD_START: number | undefined;

@@ -10,7 +10,7 @@ import { join } from "node:path";
 const root = join(__dirname, "../..");
 const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 const extension = readFileSync(join(root, "client/src/extension.ts"), "utf8");
-const proxy = readFileSync(join(root, "client/src/proxy.ts"), "utf8");
+const proxy = readFileSync(join(root, "client/src/dev-proxy.ts"), "utf8");
 
 describe("client: manifest and code agree", () => {
   it("contributed commands are exactly the registered ones, all in the CORS Doctor category", () => {

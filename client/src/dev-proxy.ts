@@ -7,7 +7,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
 import * as vscode from "vscode";
 
-/** The messages the proxy process sends over IPC (see `server/src/cli/proxy.ts`). */
+/** The messages the proxy process sends over IPC (see `server/src/cli/proxy.ts` and `server/src/proxy/session.ts`). */
 interface RouteInfo {
   key: string;
   target: string;
