@@ -6,33 +6,14 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
 import * as vscode from "vscode";
-
-/** The messages the proxy process sends over IPC (see `server/src/cli/proxy.ts` and `server/src/proxy/session.ts`). */
-interface RouteInfo {
-  key: string;
-  target: string;
-  ws: boolean;
-  changeOrigin: boolean;
-  rewrite?: string;
-  source: string;
-}
-export interface Table {
-  routes: RouteInfo[];
-  fallback: { kind: string; target: string };
-  notes: string[];
-}
-type ProxyMessage =
-  | ({ type: "listening"; url: string; host: string; port: number } & Table)
-  | ({ type: "table" } & Table)
-  | { type: "request"; method: string; path: string; route: string; status: number; ms: number; error?: string }
-  | { type: "error"; code: string; message: string; port?: number; freePort?: number };
+import type { EditorMessage, ProxyMessage, TableInfo } from "../../server/src/proxy/messages";
 
 /** How long Stop waits for in-flight requests before the process is killed. */
 const STOP_TIMEOUT_MS = 7000;
 
 export interface ProxyState {
   url: string | undefined;
-  table: Table | undefined;
+  table: TableInfo | undefined;
   lastError: string | undefined;
 }
 
@@ -42,7 +23,7 @@ export class DevProxy implements vscode.Disposable {
   /** The proxy's URL while it listens. */
   url: string | undefined;
   /** The route table it serves (from its last `listening` or `table` message). */
-  table: Table | undefined;
+  table: TableInfo | undefined;
   /** The last error it reported (a taken port, a bad option), until the next start. */
   lastError: string | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
@@ -118,7 +99,7 @@ export class DevProxy implements vscode.Disposable {
         this.output.appendLine("stopped");
         resolve();
       });
-      if (child.connected) child.send({ type: "stop" });
+      if (child.connected) child.send({ type: "stop" } satisfies EditorMessage);
       else child.kill("SIGTERM");
     });
     return this.stopping;
@@ -220,7 +201,7 @@ export class DevProxy implements vscode.Disposable {
     }
   }
 
-  private printTable(t: Table): void {
+  private printTable(t: TableInfo): void {
     const width = Math.max(8, ...t.routes.map((r) => r.key.length));
     for (const r of t.routes) {
       const flags = [r.ws && "ws", r.changeOrigin && "changeOrigin", r.rewrite && `rewrite ${r.rewrite}`, r.source !== "vite" && `from ${r.source}`].filter(Boolean);

@@ -3,11 +3,12 @@
  * [--config PATH]`: runs the dev proxy in this process until SIGINT/SIGTERM (or `{type:"stop"}`
  * over IPC), then drains for up to 5 s and exits 0. Prints the listening line, the table and one
  * line per request (buffered: one write per batch, never one per request); when forked with an
- * IPC channel it also sends the messages of proxy-contract.md. Exit 2 when it cannot start.
+ * IPC channel it also sends the messages of proxy/messages.ts. Exit 2 when it cannot start.
  */
 import { statSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { PortTakenError, type RequestRecord } from "../proxy/server";
+import type { EditorMessage, ErrorCode, ProxyMessage } from "../proxy/messages";
 import { ProxySession } from "../proxy/session";
 import { fallbackInfo, routeInfo, TableError, type RouteTable, type TableOptions } from "../proxy/table";
 
@@ -62,15 +63,14 @@ export function parseProxyArgs(args: readonly string[]): ProxyArgs {
   return opts;
 }
 
-type Message = Record<string, unknown> & { type: string };
 
 /** Runs the proxy; resolves with the exit code once it has stopped (or could not start). */
 export async function runProxy(args: readonly string[]): Promise<number> {
   const ipc = typeof process.send === "function";
-  const send = (m: Message) => {
+  const send = (m: ProxyMessage) => {
     if (ipc && process.connected) process.send!(m);
   };
-  const fail = (code: "port-taken" | "no-frontend" | "bad-option", message: string, extra: object = {}) => {
+  const fail = (code: ErrorCode, message: string, extra: { port?: number; freePort?: number } = {}) => {
     process.stderr.write(`cors-doctor: ${message}\n`);
     send({ type: "error", code, message, ...extra });
     if (ipc) process.disconnect?.();
@@ -139,7 +139,7 @@ export async function runProxy(args: readonly string[]): Promise<number> {
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
     if (ipc) {
-      process.on("message", (m: Message) => {
+      process.on("message", (m: EditorMessage) => {
         if (m?.type === "stop") stop();
       });
       // the editor went away without saying stop: do not outlive it
@@ -176,7 +176,7 @@ export function tableLines(table: RouteTable): string[] {
 class Log {
   private buffer = "";
   private timer: NodeJS.Timeout | undefined;
-  constructor(private readonly send: (m: Message) => void) {}
+  constructor(private readonly send: (m: ProxyMessage) => void) {}
 
   line(text: string): void {
     this.buffer += text + "\n";
@@ -185,9 +185,7 @@ class Log {
 
   request(r: RequestRecord): void {
     this.line(`${r.method} ${r.path} -> ${r.route} ${r.status} ${r.ms.toFixed(1)}ms${r.error ? ` (${r.error})` : ""}`);
-    const m: Message = { type: "request", method: r.method, path: r.path, route: r.route, status: r.status, ms: Math.round(r.ms * 10) / 10 };
-    if (r.error) m.error = r.error;
-    this.send(m);
+    this.send({ type: "request", method: r.method, path: r.path, route: r.route, status: r.status, ms: Math.round(r.ms * 10) / 10, ...(r.error ? { error: r.error } : {}) });
   }
 
   flush(): void {

@@ -9,6 +9,7 @@
 import { compileKey, proxyFor } from "../analysis/model/match";
 import { basename, dirname } from "node:path/posix";
 import type { Backend, Frontend, ProxyEntry, Topology } from "../analysis/model/topology";
+import type { FallbackInfo, RouteInfo } from "./messages";
 
 /** An upstream as the proxy contacts it. */
 export interface Target {
@@ -40,16 +41,6 @@ export interface ProxyRoute {
 }
 
 export type Fallback = { kind: "frontend"; target: Target } | { kind: "static"; dir: string; hint: string };
-
-/** What the CLI prints and the IPC channel sends for a route (proxy-contract.md). */
-export interface RouteInfo {
-  key: string;
-  target: string;
-  ws: boolean;
-  changeOrigin: boolean;
-  rewrite?: string;
-  source: "vite" | "option";
-}
 
 export interface RouteTable {
   routes: readonly ProxyRoute[];
@@ -271,7 +262,7 @@ export function routeInfo(table: RouteTable): RouteInfo[] {
   });
 }
 
-export function fallbackInfo(table: RouteTable): { kind: "frontend" | "static"; target: string } {
+export function fallbackInfo(table: RouteTable): FallbackInfo {
   return table.fallback.kind === "static" ? { kind: "static", target: table.fallback.dir } : { kind: "frontend", target: table.fallback.target.url };
 }
 
