@@ -7,12 +7,11 @@
 //
 // Arguments (as runTests passes them): --extensionDevelopmentPath=, --extensionTestsPath=,
 // --user-data-dir=, --extensions-dir=, and the workspace folder. Others are ignored.
-const { spawn } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const util = require("node:util");
-const { E2E_DIR, NODE24, CODE_SERVER, CHROMIUM_ARGS, chromium } = require("./harness.cjs");
+const { CHROMIUM_ARGS, chromium, startCodeServer } = require("./harness.cjs");
 
 const args = { dev: [], tests: undefined, userData: undefined, extDir: undefined, folder: undefined };
 for (const arg of process.argv.slice(2)) {
@@ -29,32 +28,17 @@ if (!args.tests || !args.dev.length || !args.userData || !args.extDir || !args.f
 }
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "code-shim-"));
-const config = path.join(tmp, "config.yaml");
-fs.writeFileSync(config, "auth: none\ncert: false\n"); // else code-server writes ~/.config/code-server
-const server = spawn(NODE24, [CODE_SERVER, "--config", config, "--bind-addr", "127.0.0.1:0", "--auth", "none",
-  "--disable-telemetry", "--disable-update-check", "--disable-workspace-trust", "--disable-getting-started-override",
-  "--vscode-option", "enable-smoke-test-driver", "--user-data-dir", args.userData, "--extensions-dir", args.extDir, args.folder],
-  { detached: true, stdio: ["ignore", "pipe", "pipe"] }); // its own process group: stopped with everything it started
-let serverLog = "";
+let server;
 process.on("exit", () => {
-  try { process.kill(-server.pid, "SIGTERM"); } catch {}
+  server?.stop();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => process.exit(130));
 
-const listening = new Promise((resolve, reject) => {
-  const onData = (d) => {
-    serverLog += d;
-    const m = /HTTP server listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(serverLog);
-    if (m) resolve(m[1]);
-  };
-  server.stdout.on("data", onData);
-  server.stderr.on("data", onData);
-  server.on("exit", (code) => reject(new Error(`code-server exited (${code}):\n${serverLog}`)));
-});
-
 (async () => {
-  const base = await listening;
+  // the payload is read only with enable-smoke-test-driver (which also hides notification toasts)
+  server = await startCodeServer({ userDir: args.userData, extensionsDir: args.extDir, folder: args.folder, extraArgs: ["--vscode-option", "enable-smoke-test-driver"] });
+  const base = server.base;
   const remote = (p) => `vscode-remote://${new URL(base).host}${p}`;
   const payload = [...args.dev.map((d) => ["extensionDevelopmentPath", remote(d)]), ["extensionTestsPath", remote(args.tests)],
     ["skipWelcome", "true"], ["skipReleaseNotes", "true"]];
@@ -78,7 +62,7 @@ const listening = new Promise((resolve, reject) => {
   clearTimeout(timer);
   if (code === "timeout") console.error(`code-shim: the extension tests did not finish within ${limit} ms`);
   await browser.close().catch(() => {});
-  if (code !== 0) console.error(`--- code-server log (tail) ---\n${serverLog.slice(-3000)}\n--- workbench console: ${path.join(args.userData, "workbench.log")}`);
+  if (code !== 0) console.error(`--- code-server log (tail) ---\n${server.log.slice(-3000)}\n--- workbench console: ${path.join(args.userData, "workbench.log")}`);
   process.exit(typeof code === "number" ? code : 1);
 })().catch((e) => {
   console.error("code-shim:", e.message);

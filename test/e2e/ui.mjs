@@ -4,35 +4,20 @@
 // rows, press Ctrl+. on it, pick the quick fix, and see the text change. Saves a screenshot of the
 // quick fix menu for the README.
 // env: E2E_USER_DIR, E2E_EXTENSIONS_DIR, E2E_WORKSPACE, E2E_SHOT
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const require = createRequire(import.meta.url);
-const { NODE24, CODE_SERVER, CHROMIUM_ARGS, chromium } = require("./harness.cjs");
+const { CHROMIUM_ARGS, chromium, startCodeServer } = require("./harness.cjs");
 const { E2E_USER_DIR, E2E_EXTENSIONS_DIR, E2E_WORKSPACE, E2E_SHOT } = process.env;
 const HOVER_TEXT = "points at the visitor's own machine";
 const FIX_TITLE = "Use the relative URL '/api'";
 
 const tmp = mkdtempSync(join(tmpdir(), "cors-doctor-ui-"));
-const config = join(tmp, "config.yaml");
-writeFileSync(config, "auth: none\ncert: false\n");
-const server = spawn(NODE24, [CODE_SERVER, "--config", config, "--bind-addr", "127.0.0.1:0", "--auth", "none", "--disable-telemetry",
-  "--disable-update-check", "--disable-workspace-trust", "--disable-getting-started-override",
-  "--user-data-dir", E2E_USER_DIR, "--extensions-dir", E2E_EXTENSIONS_DIR, E2E_WORKSPACE], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
-let log = "";
-const base = await new Promise((resolve, reject) => {
-  const onData = (d) => {
-    log += d;
-    const m = /HTTP server listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(log);
-    if (m) resolve(m[1]);
-  };
-  server.stdout.on("data", onData);
-  server.stderr.on("data", onData);
-  server.on("exit", (code) => reject(new Error(`code-server exited (${code}):\n${log}`)));
-});
+const server = await startCodeServer({ userDir: E2E_USER_DIR, extensionsDir: E2E_EXTENSIONS_DIR, folder: E2E_WORKSPACE });
+const base = server.base;
 
 const browser = await chromium.launchPersistentContext(join(tmp, "chromium"), {
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
@@ -107,9 +92,7 @@ try {
   await page.screenshot({ path: join(tmpdir(), "cors-doctor-ui-failure.png") }).catch(() => {});
 } finally {
   await browser.close().catch(() => {});
-  try {
-    process.kill(-server.pid, "SIGTERM");
-  } catch {}
+  server.stop();
   rmSync(tmp, { recursive: true, force: true });
 }
 process.exit(ok ? 0 : 1);
