@@ -9,26 +9,14 @@ import { strict as assert } from "node:assert";
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Agent, request as httpRequest, type IncomingMessage } from "node:http";
-import { groupPids, http, reportFailures, resetPeak, startStack, vm, waitFor, type Stack } from "./harness";
+import { groupPids, http, resetPeak, useStack, vm, waitFor, type Stack } from "./harness";
 
 const MiB = 1024 * 1024;
 
 describe("proxy (real parts): forwarding to FastAPI and Vite", function () {
   this.timeout(30_000);
   let stack: Stack;
-
-  before(async function () {
-    this.timeout(60_000);
-    stack = await startStack();
-  });
-
-  afterEach(function () {
-    reportFailures(this, stack);
-  });
-
-  after(async () => {
-    await stack?.stop();
-  });
+  useStack((s) => (stack = s));
 
   const stdoutLines = () => stack.proxy.proc.stdout.split("\n");
 

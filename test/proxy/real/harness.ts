@@ -295,6 +295,22 @@ export function reportFailures(ctx: Mocha.Context, stack: Stack | undefined): vo
   if (stack && ctx.currentTest?.state === "failed") console.log(stack.report());
 }
 
+/** Registers the hooks of a suite on one stack: started before it, reported on failures, stopped after. */
+export function useStack(set: (stack: Stack) => void, mode: "dev" | "preview" = "dev"): void {
+  let stack: Stack | undefined;
+  before(async function () {
+    this.timeout(60_000);
+    stack = await startStack(mode);
+    set(stack);
+  });
+  afterEach(function () {
+    reportFailures(this, stack);
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+}
+
 /**
  * Starts the stack: `dev` runs the Vite dev server as the proxy's fallback, `preview` builds the
  * frontend and starts the proxy with `--static dist`. Whatever started is stopped again when a

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
-import { http, reportFailures, startStack, waitFor, type Stack } from "./harness";
+import { http, useStack, waitFor, type Stack } from "./harness";
 
 /** An SSE stream from the fixture backend through the proxy, held open until released. */
 function openEvents(stack: Stack) {
@@ -34,19 +34,7 @@ const COMPLETE = /event: first\ndata: one\n\nevent: second\ndata: two\n\nevent: 
 describe("proxy (real parts): config reload and stop with a request in flight", function () {
   this.timeout(30_000);
   let stack: Stack;
-
-  before(async function () {
-    this.timeout(60_000);
-    stack = await startStack();
-  });
-
-  afterEach(function () {
-    reportFailures(this, stack);
-  });
-
-  after(async () => {
-    await stack?.stop();
-  });
+  useStack((s) => (stack = s));
 
   it("editing vite.config.js adds a route without dropping a stream in flight", async () => {
     const events = openEvents(stack);

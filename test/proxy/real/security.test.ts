@@ -9,24 +9,12 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { networkInterfaces } from "node:os";
-import { http, raw, reportFailures, startStack, statusOf, type Stack } from "./harness";
+import { http, raw, useStack, statusOf, type Stack } from "./harness";
 
 describe("proxy (real parts): Host checks, no open proxy, loopback only", function () {
   this.timeout(30_000);
   let stack: Stack;
-
-  before(async function () {
-    this.timeout(60_000);
-    stack = await startStack();
-  });
-
-  afterEach(function () {
-    reportFailures(this, stack);
-  });
-
-  after(async () => {
-    await stack?.stop();
-  });
+  useStack((s) => (stack = s));
 
   const canaryHits = async () => (JSON.parse((await http(`${stack.backend.url}/probe/canary`)).body) as { hits: number }).hits;
 
