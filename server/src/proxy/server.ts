@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from "node:stream";
 import { forward } from "./forward";
 import { isOriginForm, makeGuard, type Guard } from "./guard";
-import { rawResponse, sendRefusal } from "./pages";
+import { rawResponse, sendFailure, sendRefusal } from "./pages";
 import { Pools } from "./pools";
 import { serveStatic } from "./static";
 import type { RouteTable } from "./table";
@@ -141,14 +141,19 @@ export class DevProxy {
       return;
     }
     const table = this.table;
-    const route = table.match(url);
-    if (route) {
-      forward(req, res, route, route.target, route.key, host!, this.pools, finished(route.key));
+    const m = table.match(url);
+    if (m?.kind === "route") {
+      forward(req, res, m, m.target, m.key, host!, this.pools, finished(m.key));
       return;
     }
     const fb = table.fallback;
-    if (fb.kind === "frontend") forward(req, res, undefined, fb.target, "(frontend)", host!, this.pools, finished("(frontend)"));
-    else serveStatic(req, res, fb.dir, finished("(static)"));
+    // a skipped entry's requests go to the frontend as they are: its own proxy runs the real entry
+    const name = m?.key ?? `(${fb.kind})`;
+    if (fb.kind === "frontend") forward(req, res, undefined, fb.target, name, host!, this.pools, finished(name));
+    else if (m) {
+      res.on("close", () => finished(name)(res.statusCode, `skipped: ${m.why}`));
+      sendFailure(req, res, { status: 502, route: name, target: "(not read)", reason: `the entry was skipped: ${m.why}`, hint: `give it with --route '${m.key}=URL'` });
+    } else serveStatic(req, res, fb.dir, finished(name));
   };
 
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -172,16 +177,17 @@ export class DevProxy {
       return;
     }
     const table = this.table;
-    const route = table.matchUpgrade(url);
+    const m = table.matchUpgrade(url);
+    const route = m?.kind === "route" ? m : undefined;
     const target = route?.target ?? (table.fallback.kind === "frontend" ? table.fallback.target : undefined);
+    const name = m?.key ?? `(${table.fallback.kind})`;
     if (!target) {
       socket.end(rawResponse(404, "Not Found", "no WebSocket route for this path (the static preview has none)"));
-      record("(static)")(404, undefined);
+      record(name)(404, undefined);
       return;
     }
     this.upgraded.add(socket);
     socket.on("close", () => this.upgraded.delete(socket));
-    const name = route?.key ?? "(frontend)";
     forwardUpgrade(req, socket, head, route, target, (_client, upstream) => {
       this.upgraded.add(upstream);
       upstream.on("close", () => this.upgraded.delete(upstream));

@@ -2,9 +2,9 @@
  * The dev proxy's route table, built from the model: the chosen frontend's `server.proxy` entries
  * (the same `ProxyEntry` objects the rules read, matched by the same `proxyFor`), routes given as
  * options, and the fallback (the frontend dev server or a static folder). Entries whose target,
- * rewrite or flags cannot be read statically are skipped with a note, never guessed: requests
- * they would have taken then reach the frontend dev server, whose own proxy runs the real config.
- * No I/O.
+ * rewrite or flags cannot be read statically are skipped with a note, never guessed, but keep
+ * their place in match order as placeholders: requests they take reach the fallback (the frontend
+ * dev server, whose own proxy runs the real config) instead of a later, broader key. No I/O.
  */
 import { compileKey, proxyFor } from "../analysis/model/match";
 import { basename, dirname } from "node:path/posix";
@@ -29,6 +29,7 @@ export interface Target {
 }
 
 export interface ProxyRoute {
+  kind: "route";
   key: string;
   target: Target;
   ws: boolean;
@@ -40,10 +41,24 @@ export interface ProxyRoute {
   entry: ProxyEntry;
 }
 
+/** A skipped entry kept in match order: what it matches goes to the fallback. */
+export interface Placeholder {
+  kind: "placeholder";
+  key: string;
+  /** Why it was skipped (the note says it too). */
+  why: string;
+  entry: ProxyEntry;
+}
+
+/** What a URL matches: a route, or a placeholder standing for an entry the table could not read. */
+export type Matched = ProxyRoute | Placeholder;
+
 export type Fallback = { kind: "frontend"; target: Target } | { kind: "static"; dir: string; hint: string };
 
 export interface RouteTable {
   routes: readonly ProxyRoute[];
+  /** Skipped entries, in match order among the routes (not in `routes`). */
+  placeholders: readonly Placeholder[];
   fallback: Fallback;
   /** Entries skipped and why; which config the table came from. */
   notes: string[];
@@ -51,10 +66,13 @@ export interface RouteTable {
   readable: boolean;
   /** The frontend the table came from (its folder and config, workspace-relative). */
   frontend: { root: string; configFile: string | undefined } | undefined;
-  /** The route an HTTP request URL takes, undefined for the fallback. */
-  match(url: string): ProxyRoute | undefined;
-  /** The route a WebSocket upgrade takes (only `ws` entries proxy upgrades, as in Vite). */
-  matchUpgrade(url: string): ProxyRoute | undefined;
+  /** The route (or placeholder) an HTTP request URL takes, undefined when no key matches. */
+  match(url: string): Matched | undefined;
+  /**
+   * The route a WebSocket upgrade takes (only `ws` entries proxy upgrades, as in Vite); every
+   * placeholder takes part, as its `ws` may be unknown: the frontend's own proxy decides.
+   */
+  matchUpgrade(url: string): Matched | undefined;
 }
 
 export interface TableOptions {
@@ -78,24 +96,26 @@ export class TableError extends Error {
 export function buildTable(topology: Topology, options: TableOptions = {}): RouteTable {
   const notes: string[] = [];
   const frontend = pickFrontend(topology.frontends, options.config);
-  const routes: ProxyRoute[] = [];
+  const routes: Matched[] = [];
   if (frontend) {
     const where = frontend.configFile ?? `${frontend.root || "."} (no Vite config)`;
     notes.push(`table from ${where}`);
     if (!frontend.proxy) notes.push(`${frontend.configFile} could not be read statically: no routes from it; requests go to the frontend`);
     else if (frontend.proxy.kind === "unknown") notes.push(`${frontend.configFile}: server.proxy is computed: no routes from it; requests go to the frontend, whose own proxy runs it`);
-    else for (const entry of frontend.proxy.entries) {
-      const route = fromEntry(entry, topology, notes);
-      if (route) routes.push(route);
-    }
+    else for (const entry of frontend.proxy.entries) routes.push(fromEntry(entry, topology, notes));
     if (frontend.config?.previewProxy !== undefined && options.staticDir) notes.push("preview.proxy is not read: the table is server.proxy");
   }
   let added = 0;
   for (const opt of options.routes ?? []) {
     const route = fromOption(opt.key, opt.url, topology);
     const at = routes.findIndex((r) => r.key === opt.key);
-    if (at >= 0) routes[at] = route;
-    else routes.splice(added++, 0, route);
+    if (at < 0) routes.splice(added++, 0, route);
+    else {
+      const old = routes[at];
+      // the route given for a skipped entry: its note no longer applies
+      if (old.kind === "placeholder") notes.splice(notes.indexOf(skipNote(old)), 1);
+      routes[at] = route;
+    }
   }
 
   let fallback: Fallback;
@@ -112,18 +132,21 @@ function badOption(message: string): never {
   throw new TableError("bad-option", message);
 }
 
-/** The table object: the routes behind the shared matcher, through a frontend-shaped view. */
-function makeTable(routes: ProxyRoute[], fallback: Fallback, notes: string[], readable: boolean, frontend: RouteTable["frontend"]): RouteTable {
-  const byEntry = new Map<ProxyEntry, ProxyRoute>(routes.map((r) => [r.entry, r]));
-  const view = (list: ProxyRoute[]): Frontend => ({ root: "", configFile: undefined, config: undefined, port: 0, proxy: { kind: "known", entries: list.map((r) => r.entry) } });
-  const all = view(routes);
-  const ws = view(routes.filter((r) => r.ws));
+/** The table object: routes and placeholders behind the shared matcher, through a frontend-shaped view. */
+function makeTable(list: Matched[], fallback: Fallback, notes: string[], readable: boolean, frontend: RouteTable["frontend"]): RouteTable {
+  // an invalid regex key matches nothing (Vite itself fails to start on it): not in the matcher
+  const matchable = list.filter((m) => !m.entry.invalid);
+  const byEntry = new Map<ProxyEntry, Matched>(matchable.map((r) => [r.entry, r]));
+  const view = (items: Matched[]): Frontend => ({ root: "", configFile: undefined, config: undefined, port: 0, proxy: { kind: "known", entries: items.map((r) => r.entry) } });
+  const all = view(matchable);
+  const ws = view(matchable.filter((r) => r.kind === "placeholder" || r.ws));
   const find = (fe: Frontend, url: string) => {
     const m = proxyFor(fe, { text: url, exact: true });
     return m.kind === "entry" ? byEntry.get(m.entry) : undefined;
   };
   return {
-    routes,
+    routes: list.filter((r): r is ProxyRoute => r.kind === "route"),
+    placeholders: list.filter((r): r is Placeholder => r.kind === "placeholder"),
     fallback,
     notes,
     readable,
@@ -148,11 +171,16 @@ function pickFrontend(frontends: readonly Frontend[], config: string | undefined
   return badOption(`several frontends: ${frontends.map((f) => f.configFile ?? f.root).join(", ")}; pick one with --config`);
 }
 
-function fromEntry(entry: ProxyEntry, topology: Topology, notes: string[]): ProxyRoute | undefined {
+function skipNote(p: Placeholder): string {
+  return `skipped ${p.key}: ${p.why} (${p.entry.file}:${p.entry.fact.keyRange.start.line + 1})`;
+}
+
+function fromEntry(entry: ProxyEntry, topology: Topology, notes: string[]): Matched {
   const { fact } = entry;
-  const skip = (why: string) => {
-    notes.push(`skipped ${entry.key}: ${why} (${entry.file}:${fact.keyRange.start.line + 1})`);
-    return undefined;
+  const skip = (why: string): Placeholder => {
+    const p: Placeholder = { kind: "placeholder", key: entry.key, why, entry };
+    notes.push(skipNote(p));
+    return p;
   };
   if (entry.invalid) return skip("the key is not a valid regular expression");
   if (!entry.target) return skip("its target cannot be read statically; give it with --route");
@@ -162,6 +190,7 @@ function fromEntry(entry: ProxyEntry, topology: Topology, notes: string[]): Prox
   if (!target) return skip(`its target ${entry.target} is not an http(s) or ws(s) URL`);
   target.hint = backendHint(target, topology);
   return {
+    kind: "route",
     key: entry.key,
     target,
     // an unreadable `ws` proxies no upgrades here: they reach the frontend, whose proxy reads it
@@ -189,7 +218,7 @@ function fromOption(key: string, url: string, topology: Topology): ProxyRoute {
     fact: { key, keyRange: range, target: undefined, changeOrigin: true, ws: undefined, rewriteStrips: undefined, range },
     file: "",
   };
-  return { key, target, ws: /^wss?:/i.test(url), changeOrigin: true, rewriteStrips: undefined, source: "option", entry };
+  return { kind: "route", key, target, ws: /^wss?:/i.test(url), changeOrigin: true, rewriteStrips: undefined, source: "option", entry };
 }
 
 /** Parses an upstream URL; ws(s) targets are reached over http(s) for plain requests, as in Vite. */

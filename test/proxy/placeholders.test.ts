@@ -1,0 +1,62 @@
+/** Skipped entries keep their place in match order: what they take goes to the frontend, not to a later, broader key. */
+import { strict as assert } from "node:assert";
+import { buildTable } from "../../server/src/proxy/table";
+import { topologyOf } from "../helpers/analysis";
+import { echo, send, startProxy, viteConfig, type Proxy, type Upstream } from "./servers";
+
+const CONFIG = (api: string) => `{
+  '/api/auth': { target: process.env.AUTH_URL, changeOrigin: true },
+  '/api/files': { target: '${api}', rewrite: (p) => p.replace('/api/files', '/files') },
+  '/api': { target: '${api}', changeOrigin: true, ws: true },
+}`;
+
+describe("proxy placeholders for skipped entries", () => {
+  const cleanup: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const fn of cleanup.splice(0).reverse()) await fn();
+  });
+  const track = <T extends Upstream | Proxy>(x: T): T => {
+    cleanup.push(() => ("proxy" in x ? x.stop() : x.close()));
+    return x;
+  };
+
+  it("match and matchUpgrade stop at a skipped entry, as Vite would", async () => {
+    const t = buildTable(await topologyOf(viteConfig(CONFIG("http://127.0.0.1:8000"))));
+    assert.deepEqual(t.routes.map((r) => r.key), ["/api"]);
+    assert.deepEqual(t.placeholders.map((p) => p.key), ["/api/auth", "/api/files"]);
+    assert.equal(t.match("/api/auth/login")?.kind, "placeholder");
+    assert.equal(t.match("/api/auth/login")?.key, "/api/auth");
+    assert.equal(t.match("/api/files/a.txt")?.key, "/api/files");
+    assert.equal(t.match("/api/items")?.key, "/api");
+    assert.equal(t.matchUpgrade("/api/auth/ws")?.key, "/api/auth", "a placeholder's upgrades go to the frontend too");
+    assert.equal(t.matchUpgrade("/api/ws")?.key, "/api");
+  });
+
+  it("--route replaces a placeholder in place and drops its note", async () => {
+    const t = buildTable(await topologyOf(viteConfig(CONFIG("http://127.0.0.1:8000"))), { routes: [{ key: "/api/auth", url: "http://127.0.0.1:9000" }] });
+    assert.deepEqual(t.routes.map((r) => r.key), ["/api/auth", "/api"]);
+    assert.doesNotMatch(t.notes.join("\n"), /skipped \/api\/auth/);
+  });
+
+  it("sends a skipped entry's requests to the frontend, logged under its key", async () => {
+    const api = track(await echo());
+    const fe = track(await echo());
+    const p = track(await startProxy(viteConfig(CONFIG(api.url)), { frontend: fe.url }));
+    const r = JSON.parse((await send(p.port, { path: "/api/auth/login" })).body);
+    assert.equal(r.url, "/api/auth/login");
+    assert.equal(r.headers.host, `127.0.0.1:${p.port}`, "the frontend gets it as it came");
+    await send(p.port, { path: "/api/items" });
+    assert.deepEqual([api.connections, fe.connections], [1, 1]);
+    assert.deepEqual(p.records.map((x) => [x.path, x.route, x.status]), [
+      ["/api/auth/login", "/api/auth", 200],
+      ["/api/items", "/api", 200],
+    ]);
+  });
+
+  it("in preview mode, answers 502 naming the skipped entry instead of serving a file", async () => {
+    const p = track(await startProxy(viteConfig(CONFIG("http://127.0.0.1:1")), { staticDir: __dirname }));
+    const r = await send(p.port, { path: "/api/auth/login", headers: { accept: "application/json" } });
+    assert.equal(r.status, 502);
+    assert.match(JSON.parse(r.body).reason, /skipped: its target cannot be read statically/);
+  });
+});
