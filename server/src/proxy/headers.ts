@@ -124,10 +124,11 @@ export function rewriteLocation(location: string, ctx: ResponseContext): string 
   if (port !== t.port) return location;
   if (u.hostname !== t.hostname && u.hostname !== `[${t.hostname}]` && !(LOOPBACK.has(u.hostname) && LOOPBACK.has(t.hostname))) return location;
   let path = u.pathname;
-  if (t.path && (path === t.path || path.startsWith(t.path + "/"))) path = path.slice(t.path.length) || "/";
+  // the target's own path comes off (all of it: `/openapi.json` on a target that is that file)
+  if (t.path && (path === t.path || path.startsWith(t.path + "/"))) path = path.slice(t.path.length);
   const strip = ctx.route?.rewriteStrips;
   if (strip) path = strip + path;
-  return `http://${ctx.host}${path}${u.search}${u.hash}`;
+  return `http://${ctx.host}${path || "/"}${u.search}${u.hash}`;
 }
 
 /** `Domain=<upstream host>` in a `Set-Cookie` becomes the proxy's host name. */

@@ -11,6 +11,7 @@ import { upstreamHeaders } from "./headers";
 import { describeError, rawResponse } from "./pages";
 import { loopbackLookup } from "./pools";
 import type { ProxyRoute, Target } from "./table";
+import { upstreamPath } from "./upstream-path";
 
 /**
  * Proxies an upgrade to `target`; `track` is given each socket pair once connected (so a stop can
@@ -25,13 +26,7 @@ export function forwardUpgrade(
   track: (client: Duplex, upstream: Duplex) => void,
   finished: (status: number, error: string | undefined) => void,
 ): void {
-  let path = req.url!;
-  const strip = route?.rewriteStrips;
-  if (strip !== undefined && path.startsWith(strip)) {
-    path = path.slice(strip.length);
-    if (path.charCodeAt(0) !== 47) path = "/" + path;
-  }
-  if (target.path) path = target.path + path;
+  const path = upstreamPath(req.url!, route?.rewriteStrips, target.path);
   const { headers } = upstreamHeaders(req, route ?? { target, changeOrigin: false }, true);
   const send = target.protocol === "https:" ? httpsRequest : httpRequest;
   const options: RequestOptions & { autoSelectFamily: boolean } = { agent: false, hostname: target.hostname, port: target.port, method: req.method, path, headers, autoSelectFamily: true, lookup: loopbackLookup as RequestOptions["lookup"] };
