@@ -150,6 +150,26 @@ export function cpuSeconds(pid) {
   return ticks / CLK_TCK;
 }
 
+/**
+ * CPU seconds all processes on the machine have spent (all cores, /proc/stat user + nice +
+ * system). Interrupt and softirq time is left out: loopback networking runs much of its receive
+ * path there, charged to no process, so it would count the bench's own traffic as other work.
+ */
+export function machineBusySeconds() {
+  const [user, nice, system] = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+  return (user + nice + system) / CLK_TCK;
+}
+
+/** CPU seconds of this process plus the children it has reaped (wrk, once it has exited). */
+export function selfCpuSeconds() {
+  return cpuSecondsOf(process.pid);
+}
+
+function cpuSecondsOf(pid) {
+  const s = readStat(pid);
+  return s ? (s.utime + s.stime + s.cutime + s.cstime) / CLK_TCK : 0;
+}
+
 /** Moves every thread of the process and of its descendants onto `cores` (e.g. "0" or "0,1"). */
 export function setAffinity(pid, cores) {
   for (const p of processTree(pid)) {
