@@ -69,8 +69,19 @@ export function sendRefusal(res: ServerResponse, status: number, message: string
   send(res, status, "text/plain; charset=utf-8", message + "\n");
 }
 
+/**
+ * Never throws: a `writeHead` that already failed (an upstream status text with a bad character)
+ * left its `statusMessage` behind, which would fail this one too; and if this one fails anyway,
+ * the connection is destroyed so the client sees an error instead of waiting forever.
+ */
 function send(res: ServerResponse, status: number, type: string, body: string): void {
-  res.writeHead(status, { "Content-Type": type, "Content-Length": Buffer.byteLength(body), "Cache-Control": "no-store" });
+  try {
+    res.statusMessage = "";
+    res.writeHead(status, { "Content-Type": type, "Content-Length": Buffer.byteLength(body), "Cache-Control": "no-store" });
+  } catch {
+    res.destroy();
+    return;
+  }
   res.end(body);
 }
 

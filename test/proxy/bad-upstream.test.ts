@@ -1,0 +1,33 @@
+/** Upstreams that answer with bytes Node refuses to pass on: the client gets a 502, never a hang. */
+import { strict as assert } from "node:assert";
+import { createServer, type Server } from "node:net";
+import type { AddressInfo } from "node:net";
+import { send, startProxy, viteConfig, type Proxy } from "./servers";
+
+/** A TCP server that answers every request with `response` (raw bytes) and closes. */
+async function rawUpstream(response: string): Promise<{ server: Server; port: number }> {
+  const server = createServer((socket) => {
+    socket.on("error", () => undefined);
+    socket.once("data", () => socket.end(Buffer.from(response, "latin1")));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+describe("proxy against malformed upstream answers", () => {
+  const cleanup: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const fn of cleanup.splice(0).reverse()) await fn();
+  });
+
+  it("answers 502 when the upstream's status text has a character Node will not write", async () => {
+    const up = await rawUpstream("HTTP/1.1 200 O\x01K\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+    cleanup.push(() => new Promise((r) => up.server.close(() => r())));
+    const p: Proxy = await startProxy(viteConfig(`{ '/api': 'http://127.0.0.1:${up.port}' }`));
+    cleanup.push(() => p.stop());
+    const r = await send(p.port, { path: "/api/x", headers: { accept: "application/json" } });
+    // forwarding passes the answer on with Node's standard text once it checks the text; a 502 page otherwise
+    if (r.status === 200) assert.deepEqual([r.res.statusMessage, r.body], ["OK", "ok"]);
+    else assert.deepEqual([r.status, r.res.statusMessage, JSON.parse(r.body).route], [502, "Bad Gateway", "/api"]);
+  });
+});
