@@ -60,3 +60,32 @@ describe("proxy placeholders for skipped entries", () => {
     assert.match(JSON.parse(r.body).reason, /skipped: its target cannot be read statically/);
   });
 });
+
+describe("proxy options it does not apply", () => {
+  it("makes an entry with bypass, configure, headers or auth a placeholder that says why, and notes secure", async () => {
+    const t = buildTable(
+      await topologyOf(
+        viteConfig(`{
+      '/api/byp': { target: 'http://127.0.0.1:8000', bypass: (req) => '/index.html' },
+      '/api/cfg': { target: 'http://127.0.0.1:8000', configure: (proxy) => proxy.on('proxyReq', () => {}) },
+      '/api/hdr': { target: 'http://127.0.0.1:8000', headers: { 'X-Api-Key': 'secret' } },
+      '/api/auth': { target: 'http://127.0.0.1:8000', auth: 'user:pass' },
+      '/sec': { target: 'https://127.0.0.1:7443', secure: false, changeOrigin: true },
+      '/api': { target: 'http://127.0.0.1:8000', timeout: 120000, secure: false },
+    }`),
+      ),
+    );
+    assert.deepEqual(t.routes.map((r) => r.key), ["/sec", "/api"]);
+    assert.deepEqual(t.placeholders.map((p) => [p.key, p.why]), [
+      ["/api/byp", "it sets bypass, which this proxy does not apply (the frontend's own proxy does)"],
+      ["/api/cfg", "it sets configure, which this proxy does not apply (the frontend's own proxy does)"],
+      ["/api/hdr", "it sets headers, which this proxy does not apply (the frontend's own proxy does)"],
+      ["/api/auth", "it sets auth, which this proxy does not apply (the frontend's own proxy does)"],
+    ]);
+    assert.equal(t.match("/api/hdr/x")?.kind, "placeholder", "not the broader /api");
+    const notes = t.notes.join("\n");
+    assert.match(notes, /skipped \/api\/hdr: it sets headers/);
+    assert.match(notes, /\/sec: its secure option is not read: the certificate of https:\/\/127\.0\.0\.1:7443 is always verified/);
+    assert.doesNotMatch(notes, /\/api: its secure/, "secure on an http target changes nothing");
+  });
+});

@@ -171,6 +171,15 @@ function pickFrontend(frontends: readonly Frontend[], config: string | undefined
   return badOption(`several frontends: ${frontends.map((f) => f.configFile ?? f.root).join(", ")}; pick one with --config`);
 }
 
+/**
+ * Vite (http-proxy) options that change what reaches the upstream or what comes back in ways this
+ * proxy does not reproduce: an entry that sets one is a placeholder, never half-applied.
+ */
+const UNAPPLIED = new Set([
+  "bypass", "configure", "headers", "auth", "forward", "agent", "selfHandleResponse", "followRedirects", "ignorePath", "prependPath", "toProxy",
+  "localAddress", "rewriteWsOrigin", "hostRewrite", "autoRewrite", "protocolRewrite", "cookieDomainRewrite", "cookiePathRewrite",
+]);
+
 function skipNote(p: Placeholder): string {
   return `skipped ${p.key}: ${p.why} (${p.entry.file}:${p.entry.fact.keyRange.start.line + 1})`;
 }
@@ -186,9 +195,12 @@ function fromEntry(entry: ProxyEntry, topology: Topology, notes: string[]): Matc
   if (!entry.target) return skip("its target cannot be read statically; give it with --route");
   if (fact.rewriteStrips === null) return skip("its rewrite cannot be read statically; give the route with --route and a target path");
   if (fact.changeOrigin === undefined && fact.target) return skip("changeOrigin cannot be read statically");
+  const unapplied = fact.options?.filter((o) => UNAPPLIED.has(o)) ?? [];
+  if (unapplied.length) return skip(`it sets ${unapplied.join(", ")}, which this proxy does not apply (the frontend's own proxy does)`);
   const target = parseTarget(entry.target, "");
   if (!target) return skip(`its target ${entry.target} is not an http(s) or ws(s) URL`);
   target.hint = backendHint(target, topology);
+  if (target.protocol === "https:" && fact.options?.includes("secure")) notes.push(`${entry.key}: its secure option is not read: the certificate of ${target.url} is always verified (${entry.file}:${fact.keyRange.start.line + 1})`);
   return {
     kind: "route",
     key: entry.key,
@@ -215,7 +227,7 @@ function fromOption(key: string, url: string, topology: Topology): ProxyRoute {
     regex,
     invalid: false,
     target: url,
-    fact: { key, keyRange: range, target: undefined, changeOrigin: true, ws: undefined, rewriteStrips: undefined, range },
+    fact: { key, keyRange: range, target: undefined, changeOrigin: true, ws: undefined, rewriteStrips: undefined, options: [], range },
     file: "",
   };
   return { kind: "route", key, target, ws: /^wss?:/i.test(url), changeOrigin: true, rewriteStrips: undefined, source: "option", entry };

@@ -155,6 +155,14 @@ describe("parse/vite-config", () => {
       assert.equal(entry(f, "/api").rewriteStrips, "/api");
     });
 
+    it("lists the options an entry sets", async () => {
+      const f = await vite(`const common = { changeOrigin: true }\nexport default { server: { proxy: { '/a': { target: 'http://x:1', headers: { k: 'v' }, secure: false }, '/s': 'http://x:1', '/spread': { ...common, target: 'http://x:1' } } } }\n`);
+      assert.deepEqual(keys(f.proxy), ["/a", "/s", "/spread"]);
+      assert.deepEqual(entry(f, "/a").options, ["target", "headers", "secure"]);
+      assert.deepEqual(entry(f, "/s").options, []);
+      assert.equal(entry(f, "/spread").options, undefined, "a spread hides which options are set");
+    });
+
     it("a rewrite it cannot read is null (unknown), not a guess", async () => {
       const f = await vite(`export default { server: { proxy: { '/api': { target: 'http://x:1', rewrite: (p) => p.replace(/^\\/api/, '/v1') }, '/b': { target: 'http://x:1', rewrite: strip } } } }\n`);
       assert.equal(entry(f, "/api").rewriteStrips, null);

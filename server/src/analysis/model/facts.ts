@@ -233,6 +233,8 @@ export interface ProxyEntryFact {
   ws: boolean | undefined;
   /** The prefix a `rewrite: (p) => p.replace(/^\/x/, '')` strips; null when there is an unreadable rewrite. */
   rewriteStrips: string | null | undefined;
+  /** The option names the entry's object sets (`[]` for the string shorthand); undefined when a spread hides some. */
+  options: string[] | undefined;
   range: Range;
 }
 

@@ -150,6 +150,7 @@ function readProxy(proxy: Expr | undefined | "unknown"): ProxyEntryFact[] | null
       changeOrigin: undefined,
       ws: undefined,
       rewriteStrips: undefined,
+      options: [],
       range: p.range,
     };
     const v = p.value;
@@ -165,6 +166,7 @@ function readProxy(proxy: Expr | undefined | "unknown"): ProxyEntryFact[] | null
       entry.ws = ws === undefined ? false : ws !== "unknown" && ws.kind === "literal" ? ws.value === true : undefined;
       const rewrite = getProp(v, "rewrite");
       if (rewrite !== undefined) entry.rewriteStrips = readRewrite(rewrite);
+      entry.options = v.complete && v.spreads.length === 0 && v.props.every((o) => o.key !== undefined) ? v.props.map((o) => o.key!) : undefined;
     }
     entries.push(entry);
   }
