@@ -88,4 +88,10 @@ describe("proxy options it does not apply", () => {
     assert.match(notes, /\/sec: its secure option is not read: the certificate of https:\/\/127\.0\.0\.1:7443 is always verified/);
     assert.doesNotMatch(notes, /\/api: its secure/, "secure on an http target changes nothing");
   });
+
+  it("ignores a falsy entry, as Vite does", async () => {
+    const t = buildTable(await topologyOf(viteConfig(`{ '/x': undefined, '/y': '', '/api': 'http://127.0.0.1:8000' }`)));
+    assert.deepEqual([...t.routes, ...t.placeholders].map((r) => r.key), ["/api"]);
+    assert.doesNotMatch(t.notes.join("\n"), /\/x|\/y/);
+  });
 });

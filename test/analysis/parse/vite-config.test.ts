@@ -155,8 +155,8 @@ describe("parse/vite-config", () => {
       assert.equal(entry(f, "/api").rewriteStrips, "/api");
     });
 
-    it("lists the options an entry sets", async () => {
-      const f = await vite(`const common = { changeOrigin: true }\nexport default { server: { proxy: { '/a': { target: 'http://x:1', headers: { k: 'v' }, secure: false }, '/s': 'http://x:1', '/spread': { ...common, target: 'http://x:1' } } } }\n`);
+    it("lists the options an entry sets, and drops falsy entries as Vite does", async () => {
+      const f = await vite(`const common = { changeOrigin: true }\nexport default { server: { proxy: { '/a': { target: 'http://x:1', headers: { k: 'v' }, secure: false }, '/s': 'http://x:1', '/spread': { ...common, target: 'http://x:1' }, '/no': undefined, '/null': null, '/off': false } } }\n`);
       assert.deepEqual(keys(f.proxy), ["/a", "/s", "/spread"]);
       assert.deepEqual(entry(f, "/a").options, ["target", "headers", "secure"]);
       assert.deepEqual(entry(f, "/s").options, []);

@@ -39,6 +39,7 @@ export function readExpr(node: Node, scope: Scope, depth = 0): Expr {
     case "false":
       return { kind: "literal", value: node.type === "true", range };
     case "null":
+    case "undefined":
       return { kind: "literal", value: null, range };
     case "number":
       return { kind: "literal", value: Number(node.text), range };

@@ -143,6 +143,8 @@ function readProxy(proxy: Expr | undefined | "unknown"): ProxyEntryFact[] | null
   const entries: ProxyEntryFact[] = [];
   for (const p of proxy.props) {
     if (p.key === undefined) return null;
+    // Vite skips an entry whose value is falsy (`'/x': undefined`)
+    if ((p.value.kind === "literal" && !p.value.value) || (p.value.kind === "string" && p.value.value === "")) continue;
     const entry: ProxyEntryFact = {
       key: p.key,
       keyRange: p.keyRange,
