@@ -97,6 +97,16 @@ describe("proxy table", () => {
     await assert.rejects(table(files, { routes: [{ key: "api", url: "http://x" }] }), (e: unknown) => e instanceof TableError && e.code === "bad-option");
   });
 
+  it("says when server.port is set but cannot be read, instead of silently assuming 5173", async () => {
+    const unread = await table({ "vite.config.ts": "export default { server: { port: Number(process.env.PORT), proxy: {} } }\n" });
+    assert.equal(unread.fallback.kind === "frontend" && unread.fallback.target.url, "http://localhost:5173");
+    assert.match(unread.notes.join("\n"), /server\.port could not be read: assuming 5173; give --frontend http:\/\/localhost:PORT/);
+    const unset = await table({ "vite.config.ts": "export default { server: { proxy: {} } }\n" });
+    assert.doesNotMatch(unset.notes.join("\n"), /server\.port/, "not set: 5173 is Vite's default");
+    const given = await table({ "vite.config.ts": "export default { server: { port: Number(process.env.PORT) } }\n" }, { frontend: "http://127.0.0.1:3000" });
+    assert.doesNotMatch(given.notes.join("\n"), /server\.port/, "--frontend answers it");
+  });
+
   it("with several frontends, takes the one --config names", async () => {
     const files: Files = {
       "a/vite.config.ts": "export default { server: { port: 5001, proxy: { '/a': 'http://127.0.0.1:8000' } } }\n",

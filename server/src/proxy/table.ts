@@ -121,7 +121,10 @@ export function buildTable(topology: Topology, options: TableOptions = {}): Rout
   let fallback: Fallback;
   if (options.staticDir) fallback = { kind: "static", dir: options.staticDir, hint: `build it first (npm run build${frontend?.root ? ` in ${frontend.root}/` : ""})` };
   else if (options.frontend) fallback = { kind: "frontend", target: parseTarget(options.frontend, frontendHint(frontend, topology)) ?? badOption(`--frontend ${options.frontend} is not an http:// URL`) };
-  else if (frontend) fallback = { kind: "frontend", target: parseTarget(frontendUrl(frontend), frontendHint(frontend, topology))! };
+  else if (frontend) {
+    fallback = { kind: "frontend", target: parseTarget(frontendUrl(frontend), frontendHint(frontend, topology))! };
+    if (frontend.config?.portUnread) notes.push(`server.port could not be read: assuming ${frontend.port}; give --frontend http://localhost:PORT`);
+  }
   else throw new TableError("no-frontend", "no Vite frontend found (no vite.config.* and no index.html with sources): give --frontend URL or --static DIR");
 
   const source = frontend && { root: frontend.root, configFile: frontend.configFile };

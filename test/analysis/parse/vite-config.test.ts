@@ -155,6 +155,15 @@ describe("parse/vite-config", () => {
       assert.equal(entry(f, "/api").rewriteStrips, "/api");
     });
 
+    it("tells a server.port that is not set from one it cannot read", async () => {
+      const unset = await vite(`export default { server: { proxy: {} } }\n`);
+      assert.deepEqual([unset.port, unset.portUnread], [undefined, false]);
+      const literal = await vite(`export default { server: { port: 3000 } }\n`);
+      assert.deepEqual([literal.port, literal.portUnread], [3000, false]);
+      const env = await vite(`export default { server: { port: Number(process.env.PORT) } }\n`);
+      assert.deepEqual([env.port, env.portUnread], [undefined, true]);
+    });
+
     it("lists the options an entry sets, and drops falsy entries as Vite does", async () => {
       const f = await vite(`const common = { changeOrigin: true }\nexport default { server: { proxy: { '/a': { target: 'http://x:1', headers: { k: 'v' }, secure: false }, '/s': 'http://x:1', '/spread': { ...common, target: 'http://x:1' }, '/no': undefined, '/null': null, '/off': false } } }\n`);
       assert.deepEqual(keys(f.proxy), ["/a", "/s", "/spread"]);

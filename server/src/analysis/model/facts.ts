@@ -256,6 +256,8 @@ export interface ViteConfigFacts {
   /** False when the config object cannot be found or the file does not parse. */
   readable: boolean;
   port: number | undefined;
+  /** `server.port` is set (or may be, behind a spread) but cannot be read statically. */
+  portUnread: boolean;
   host: Expr | undefined;
   /** Undefined when there is no `server.proxy`; null when it is there but cannot be read. */
   proxy: ProxyEntryFact[] | null | undefined;

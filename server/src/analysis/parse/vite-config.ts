@@ -45,6 +45,7 @@ export function readViteConfig(tree: Tree, text: string): ViteConfigFacts {
     kind: "vite",
     readable: false,
     port: undefined,
+    portUnread: false,
     host: undefined,
     proxy: undefined,
     previewProxy: undefined,
@@ -84,6 +85,7 @@ export function readViteConfig(tree: Tree, text: string): ViteConfigFacts {
     }
     const port = getProp(server, "port");
     if (port && port !== "unknown" && port.kind === "literal" && typeof port.value === "number") facts.port = port.value;
+    else if (port !== undefined) facts.portUnread = true;
     const host = getProp(server, "host");
     if (host && host !== "unknown") facts.host = host;
     facts.proxy = readProxy(getProp(server, "proxy"));
