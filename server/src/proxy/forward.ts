@@ -11,7 +11,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Dispatcher } from "undici";
 import { downstreamHeaders, upstreamHeaders, type ResponseContext } from "./headers";
 import { describeError, sendFailure, sendRefusal } from "./pages";
-import type { Pools } from "./pools";
+import type { Pools, Upstream } from "./pools";
 import type { ProxyRoute, Target } from "./table";
 
 /** Called once per request when the client's response is over (sent, failed or abandoned). */
@@ -35,15 +35,15 @@ export function forward(req: IncomingMessage, res: ServerResponse, route: ProxyR
   const { headers, body } = upstreamHeaders(req, route ?? { target, changeOrigin: false }, false);
   const handler = new Forwarding(req, res, { route, target, host }, routeName, finished);
   handler.options = { method: req.method as Dispatcher.HttpMethod, path, headers, body: body ? req : null };
-  handler.pool = pools.get(target);
+  handler.upstream = pools.get(target);
   res.on("close", handler.onClose);
-  handler.pool.dispatch(handler.options, handler);
+  handler.upstream.dispatch(handler.options, handler);
 }
 
 /** One request's journey, as undici's dispatch handler (one object per request, no closures). */
 class Forwarding implements Dispatcher.DispatchHandler {
   options!: Dispatcher.DispatchOptions;
-  pool!: Dispatcher;
+  upstream!: Upstream;
   private abort: ((err?: Error) => void) | undefined;
   private resume: (() => void) | undefined;
   private error: string | undefined;
@@ -101,7 +101,7 @@ class Forwarding implements Dispatcher.DispatchHandler {
     // an idle pooled connection the upstream closed just as it was reused: nothing was processed
     if (!this.retried && this.options.body === null && (this.options.method === "GET" || this.options.method === "HEAD") && STALE.has(code)) {
       this.retried = true;
-      this.pool.dispatch(this.options, this);
+      this.upstream.dispatch(this.options, this);
       return;
     }
     if (code === "UND_ERR_INVALID_ARG" || code === "UND_ERR_NOT_SUPPORTED") {
