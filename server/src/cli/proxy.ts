@@ -172,13 +172,27 @@ export function tableLines(table: RouteTable): string[] {
   return lines;
 }
 
-/** Output batched per 50 ms (a busy proxy must not make one write per request), IPC as it comes. */
-class Log {
+/**
+ * Output batched per 50 ms (a busy proxy must not make one write per request), IPC as it comes.
+ * When the output goes away (`cors-doctor proxy | head -1`: EPIPE), lines are dropped and the
+ * proxy keeps serving.
+ */
+export class Log {
   private buffer = "";
   private timer: NodeJS.Timeout | undefined;
-  constructor(private readonly send: (m: ProxyMessage) => void) {}
+  private closed = false;
+  constructor(
+    private readonly send: (m: ProxyMessage) => void,
+    private readonly out: NodeJS.WritableStream = process.stdout,
+  ) {
+    out.on("error", () => {
+      this.closed = true;
+      this.buffer = "";
+    });
+  }
 
   line(text: string): void {
+    if (this.closed) return;
     this.buffer += text + "\n";
     this.timer ??= setTimeout(() => this.flush(), 50);
   }
@@ -194,6 +208,6 @@ class Log {
     if (!this.buffer) return;
     const text = this.buffer;
     this.buffer = "";
-    process.stdout.write(text);
+    if (!this.closed) this.out.write(text);
   }
 }
