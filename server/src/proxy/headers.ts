@@ -108,10 +108,14 @@ const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]", "::1", "0.0.0.0"]);
 /**
  * A redirect to the upstream's own origin (what FastAPI's trailing-slash 307 says when the
  * upstream saw its own host) goes to the same place through the proxy: the target's path
- * prefix comes off and the prefix a `rewrite` stripped goes back on.
+ * prefix comes off and the prefix a `rewrite` stripped goes back on. On a route whose rewrite
+ * strips a prefix, a redirect on the proxy's own origin (what the upstream says when it saw the
+ * proxy's `Host`: `changeOrigin: false`), or a path-only one, gets the prefix back unless it
+ * already starts with it (an upstream that knows where it is mounted).
  */
 export function rewriteLocation(location: string, ctx: ResponseContext): string {
-  if (location.charCodeAt(0) === 47 /* / */) return location;
+  const strip = ctx.route?.rewriteStrips;
+  if (location.charCodeAt(0) === 47 /* / */) return strip && !location.startsWith(strip) ? strip + location : location;
   let u: URL;
   try {
     u = new URL(location);
@@ -119,6 +123,10 @@ export function rewriteLocation(location: string, ctx: ResponseContext): string 
     return location;
   }
   const t = ctx.target;
+  const tail = `${u.search}${u.hash}`;
+  if (strip && u.protocol === "http:" && u.host.toLowerCase() === ctx.host.toLowerCase()) {
+    return u.pathname.startsWith(strip) ? location : `http://${ctx.host}${strip}${u.pathname}${tail}`;
+  }
   if (u.protocol !== t.protocol && !(t.protocol === "http:" && u.protocol === "ws:")) return location;
   const port = u.port ? Number(u.port) : u.protocol === "https:" ? 443 : 80;
   if (port !== t.port) return location;
@@ -126,9 +134,8 @@ export function rewriteLocation(location: string, ctx: ResponseContext): string 
   let path = u.pathname;
   // the target's own path comes off (all of it: `/openapi.json` on a target that is that file)
   if (t.path && (path === t.path || path.startsWith(t.path + "/"))) path = path.slice(t.path.length);
-  const strip = ctx.route?.rewriteStrips;
   if (strip) path = strip + path;
-  return `http://${ctx.host}${path || "/"}${u.search}${u.hash}`;
+  return `http://${ctx.host}${path || "/"}${tail}`;
 }
 
 /** `Domain=<upstream host>` in a `Set-Cookie` becomes the proxy's host name. */

@@ -1,0 +1,38 @@
+/** Upstream redirects through the proxy: a route whose rewrite strips a prefix keeps it on the way back. */
+import { strict as assert } from "node:assert";
+import { rewriteLocation } from "../../server/src/proxy/headers";
+import { parseTarget, type ProxyRoute } from "../../server/src/proxy/table";
+import { send, startProxy, upstream, viteConfig, type Proxy, type Upstream } from "./servers";
+
+describe("proxy redirects", () => {
+  const cleanup: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const fn of cleanup.splice(0).reverse()) await fn();
+  });
+  const track = <T extends Upstream | Proxy>(x: T): T => {
+    cleanup.push(() => ("proxy" in x ? x.stop() : x.close()));
+    return x;
+  };
+
+  it("puts a stripped prefix back on FastAPI's trailing-slash 307 when the upstream saw the proxy's Host", async () => {
+    // FastAPI builds the Location from the Host it saw: with changeOrigin false, the proxy's
+    const up = track(await upstream((req, res) => res.writeHead(307, { Location: `http://${req.headers.host}${req.url!.split("?")[0]}/` }).end()));
+    const p = track(await startProxy(viteConfig(`{ '/api': { target: 'http://127.0.0.1:${up.port}', rewrite: (p) => p.replace(/^\\/api/, '') } }`)));
+    const r = await send(p.port, { path: "/api/items" });
+    assert.equal(r.status, 307);
+    assert.equal(r.headers.location, `http://127.0.0.1:${p.port}/api/items/`);
+  });
+
+  it("on a strip route, prefixes a proxy-origin or path-only Location that lacks the prefix, and leaves one that has it", () => {
+    const target = parseTarget("http://127.0.0.1:8000", "")!;
+    const ctx = { route: { rewriteStrips: "/api" } as ProxyRoute, target, host: "localhost:5180" };
+    assert.equal(rewriteLocation("http://localhost:5180/items/", ctx), "http://localhost:5180/api/items/");
+    assert.equal(rewriteLocation("http://LOCALHOST:5180/items/?a=1#h", ctx), "http://localhost:5180/api/items/?a=1#h");
+    assert.equal(rewriteLocation("http://localhost:5180/api/items/", ctx), "http://localhost:5180/api/items/", "already mounted");
+    assert.equal(rewriteLocation("/login", ctx), "/api/login");
+    assert.equal(rewriteLocation("/api/login", ctx), "/api/login");
+    assert.equal(rewriteLocation("http://127.0.0.1:8000/items/", ctx), "http://localhost:5180/api/items/", "the upstream's origin, as before");
+    assert.equal(rewriteLocation("http://localhost:5181/items/", ctx), "http://localhost:5181/items/", "another origin is left alone");
+    assert.equal(rewriteLocation("/login", { ...ctx, route: undefined }), "/login", "no strip, no change");
+  });
+});
