@@ -93,6 +93,16 @@ describe("proxy failures and bad input", () => {
     assert.equal(up.connections, 0);
   });
 
+  it("refuses a request with two Host headers, plain or upgrade", async () => {
+    const up = track(await echo());
+    const p = track(await startProxy(viteConfig(`{ '/api': { target: 'http://127.0.0.1:${up.port}', ws: true } }`), { frontend: up.url }));
+    const twice = await raw(p.port, `GET /api/x HTTP/1.1\r\nHost: 127.0.0.1:${p.port}\r\nHost: evil.example\r\n\r\n`);
+    assert.match(twice, /^HTTP\/1\.1 400 /);
+    const upgrade = await raw(p.port, `GET /api/ws HTTP/1.1\r\nHost: 127.0.0.1:${p.port}\r\nhost: evil.example\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n`);
+    assert.match(upgrade, /^HTTP\/1\.1 400 /);
+    assert.equal(up.connections, 0);
+  });
+
   it("says which port is taken and offers the next free one", async () => {
     const taken = createServer();
     await new Promise<void>((r) => taken.listen(0, "127.0.0.1", r));

@@ -2,7 +2,8 @@
  * What keeps the proxy from being driven by others: only its own `Host` (loopback names with its
  * port, or the address it was told to listen on) is served, which stops DNS-rebinding pages; an
  * absolute-form request target (`GET http://elsewhere/`) is refused, so it is never an open
- * proxy (`CONNECT` is refused by the server's `connect` handler).
+ * proxy (`CONNECT` is refused by the server's `connect` handler). A request with several `Host`
+ * headers is refused too: the guard and the upstream could each read a different one.
  */
 import { networkInterfaces } from "node:os";
 
@@ -34,4 +35,17 @@ export function makeGuard(host: string, port: number): Guard {
 /** Whether a request target is origin-form (`/path?query`), the only form the proxy serves. */
 export function isOriginForm(url: string | undefined): boolean {
   return url !== undefined && url.charCodeAt(0) === 47 /* / */;
+}
+
+/** The `Host` header from raw headers (without building `req.headers`); null when there are several. */
+export function hostOf(raw: readonly string[]): string | undefined | null {
+  let host: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const n = raw[i];
+    if (n.length === 4 && (n === "Host" || n === "host" || n.toLowerCase() === "host")) {
+      if (host !== undefined) return null;
+      host = raw[i + 1];
+    }
+  }
+  return host;
 }

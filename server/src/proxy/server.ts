@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { forward } from "./forward";
-import { isOriginForm, makeGuard, type Guard } from "./guard";
+import { hostOf, isOriginForm, makeGuard, type Guard } from "./guard";
 import { rawResponse, sendFailure, sendRefusal } from "./pages";
 import { Pools } from "./pools";
 import { serveStatic } from "./static";
@@ -135,6 +135,11 @@ export class DevProxy {
       return;
     }
     const host = hostOf(req.rawHeaders);
+    if (host === null) {
+      res.on("close", () => finished("-")(res.statusCode, "refused: several Host headers"));
+      sendRefusal(res, 400, "several Host headers: a request names one host (RFC 9112 3.2)", true);
+      return;
+    }
     if (!this.guard!.hostAllowed(host)) {
       res.on("close", () => finished("-")(res.statusCode, `refused: Host ${host ?? "(none)"} is not the proxy's own`));
       sendRefusal(res, 403, `Host ${host ?? "(none)"} is not this proxy's: open it as http://127.0.0.1:${this.port}/ or http://localhost:${this.port}/`);
@@ -171,6 +176,11 @@ export class DevProxy {
       return;
     }
     const host = hostOf(req.rawHeaders);
+    if (host === null) {
+      socket.end(rawResponse(400, "Bad Request", "several Host headers"));
+      record("-")(400, "refused: several Host headers");
+      return;
+    }
     if (!this.guard!.hostAllowed(host)) {
       socket.end(rawResponse(403, "Forbidden", `Host ${host ?? "(none)"} is not this proxy's`));
       record("-")(403, `refused: Host ${host ?? "(none)"} is not the proxy's own`);
@@ -195,14 +205,6 @@ export class DevProxy {
   };
 }
 
-/** The `Host` header from raw headers (without building `req.headers`). */
-function hostOf(raw: readonly string[]): string | undefined {
-  for (let i = 0; i < raw.length; i += 2) {
-    const n = raw[i];
-    if (n.length === 4 && (n === "Host" || n === "host" || n.toLowerCase() === "host")) return raw[i + 1];
-  }
-  return undefined;
-}
 
 /** The first port from `from` on that `host` that can be bound (up to 50 tried). */
 export async function nextFreePort(host: string, from: number): Promise<number | undefined> {
