@@ -35,4 +35,13 @@ describe("proxy redirects", () => {
     assert.equal(rewriteLocation("http://localhost:5181/items/", ctx), "http://localhost:5181/items/", "another origin is left alone");
     assert.equal(rewriteLocation("/login", { ...ctx, route: undefined }), "/login", "no strip, no change");
   });
+
+  it("rewrites a scheme-relative Location to the upstream's origin", () => {
+    const target = parseTarget("http://127.0.0.1:8000", "")!;
+    const ctx = { route: undefined, target, host: "127.0.0.1:5180" };
+    assert.equal(rewriteLocation("//127.0.0.1:8000/x?y=1", ctx), "http://127.0.0.1:5180/x?y=1");
+    assert.equal(rewriteLocation("//localhost:8000/x", ctx), "http://127.0.0.1:5180/x");
+    assert.equal(rewriteLocation("//example.com/x", ctx), "//example.com/x");
+    assert.equal(rewriteLocation("//127.0.0.1:5180/items/", { ...ctx, route: { rewriteStrips: "/api" } as ProxyRoute }), "http://127.0.0.1:5180/api/items/");
+  });
 });

@@ -115,10 +115,13 @@ const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]", "::1", "0.0.0.0"]);
  */
 export function rewriteLocation(location: string, ctx: ResponseContext): string {
   const strip = ctx.route?.rewriteStrips;
-  if (location.charCodeAt(0) === 47 /* / */) return strip && !location.startsWith(strip) ? strip + location : location;
+  const c0 = location.charCodeAt(0);
+  const schemeRelative = c0 === 47 /* / */ && location.charCodeAt(1) === 47;
+  if (c0 === 47 && !schemeRelative) return strip && !location.startsWith(strip) ? strip + location : location;
   let u: URL;
   try {
-    u = new URL(location);
+    // `//host:port/x` keeps the page's scheme: the proxy's, http
+    u = new URL(schemeRelative ? "http:" + location : location);
   } catch {
     return location;
   }
