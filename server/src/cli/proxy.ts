@@ -52,7 +52,9 @@ export function parseProxyArgs(args: readonly string[]): ProxyArgs {
     else if (arg === "--config") opts.config = value();
     else if (arg === "--route") {
       const v = value();
-      const eq = v.indexOf("=");
+      // a regex key may hold `=` itself (`^/api(?=/)`): the split is the `=` before a URL scheme
+      const scheme = /=[a-z][a-z0-9+.-]*:\/\//i.exec(v);
+      const eq = scheme ? scheme.index : v.indexOf("=");
       if (eq <= 0) throw new BadOption(`--route takes KEY=URL (got '${v}')`);
       opts.routes.push({ key: v.slice(0, eq), url: v.slice(eq + 1) });
     } else if (arg.startsWith("-")) throw new BadOption(`unknown option '${arg}'`);
