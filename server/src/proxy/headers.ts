@@ -62,15 +62,17 @@ export function upstreamHeaders(req: IncomingMessage, route: { target: Target; c
     } else if (name.length === 14 && raw[i + 1] !== "0" && name.toLowerCase() === "content-length") length = true;
     out.push(name, raw[i + 1]);
   }
+  // a `Connection` list drops the client's own headers only, never the ones the proxy sets below
+  const headers = withoutListed(out, listed);
   const addr = req.socket.remoteAddress ?? "";
-  out.push(
+  headers.push(
     "Host", route.changeOrigin ? route.target.host : host,
     "X-Forwarded-For", xff ? `${xff}, ${addr}` : addr,
     "X-Forwarded-Proto", "http",
     "X-Forwarded-Host", host,
   );
-  if (upgrade) out.push("Connection", "Upgrade", "Upgrade", req.headers.upgrade ?? "websocket");
-  return { headers: withoutListed(out, listed), body: chunked || length };
+  if (upgrade) headers.push("Connection", "Upgrade", "Upgrade", req.headers.upgrade ?? "websocket");
+  return { headers, body: chunked || length };
 }
 
 /** What response rewriting needs to know about the request. */
