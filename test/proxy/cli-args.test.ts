@@ -12,4 +12,10 @@ describe("proxy CLI arguments", () => {
     assert.deepEqual(parseProxyArgs(["--route", "/c=nonsense"]).routes, [{ key: "/c", url: "nonsense" }], "no URL: the first =, and the table names the bad target");
     assert.throws(() => parseProxyArgs(["--route", "no-equals"]), /--route takes KEY=URL/);
   });
+
+  it("--host takes an IPv6 literal bare or in brackets", () => {
+    assert.equal(parseProxyArgs(["--host", "[::1]"]).host, "::1");
+    assert.equal(parseProxyArgs(["--host", "::1"]).host, "::1");
+    assert.equal(parseProxyArgs(["--host", "127.0.0.1"]).host, "127.0.0.1");
+  });
 });

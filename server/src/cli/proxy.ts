@@ -46,7 +46,11 @@ export function parseProxyArgs(args: readonly string[]): ProxyArgs {
       const n = Number(value());
       if (!Number.isInteger(n) || n < 0 || n > 65535) throw new BadOption("--port takes a port number (0 picks a free one)");
       opts.port = n;
-    } else if (arg === "--host") opts.host = value();
+    } else if (arg === "--host") {
+      // an IPv6 literal as a URL writes it (`[::1]`); listen() takes it bare
+      const h = value();
+      opts.host = /^\[[0-9a-f:.%\w]*\]$/i.test(h) ? h.slice(1, -1) : h;
+    }
     else if (arg === "--static") opts.staticDir = value();
     else if (arg === "--frontend") opts.frontend = value();
     else if (arg === "--config") opts.config = value();
@@ -113,7 +117,8 @@ export async function runProxy(args: readonly string[]): Promise<number> {
   } catch (e) {
     if (e instanceof PortTakenError) return fail("port-taken", e.message, { port: e.port, freePort: e.freePort });
     if (e instanceof TableError) return fail(e.code, e.message);
-    if ((e as NodeJS.ErrnoException).code && (e as NodeJS.ErrnoException).syscall === "listen") return fail("bad-option", `cannot listen on ${opts.host}:${opts.port}: ${(e as Error).message}`);
+    const syscall = (e as NodeJS.ErrnoException).syscall;
+    if ((e as NodeJS.ErrnoException).code && (syscall === "listen" || syscall === "getaddrinfo")) return fail("bad-option", `cannot listen on ${opts.host}:${opts.port}: ${(e as Error).message}`);
     throw e;
   }
 
