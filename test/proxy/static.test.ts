@@ -1,6 +1,6 @@
 /** Preview mode: the build output as files with the SPA fallback, the API routes still proxied. */
 import { strict as assert } from "node:assert";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { echo, send, startProxy, viteConfig, type Proxy, type Upstream } from "./servers";
@@ -17,6 +17,11 @@ describe("proxy preview mode (--static)", () => {
     writeFileSync(join(dir, "about.html"), "<!doctype html><title>about</title>");
     writeFileSync(join(dir, "assets", "app.js"), "console.log(1)");
     writeFileSync(join(root, "secret.txt"), "secret");
+    mkdirSync(join(root, "private"));
+    writeFileSync(join(root, "private", "index.html"), "secret");
+    symlinkSync(join(root, "secret.txt"), join(dir, "leak.txt"));
+    symlinkSync(join(root, "private"), join(dir, "outside"));
+    symlinkSync(join(dir, "about.html"), join(dir, "alias.html"));
     api = await echo();
     p = await startProxy(viteConfig(`{ '/api': 'http://127.0.0.1:${api.port}' }`), { staticDir: dir });
   });
@@ -55,6 +60,12 @@ describe("proxy preview mode (--static)", () => {
       assert.notEqual(r.body, "secret", path);
       assert.equal(r.status, 404, path);
     }
+    for (const path of ["/leak.txt", "/outside/", "/outside/index.html", "/outside"]) {
+      const r = await send(p.port, { path, headers: { Accept: "application/json" } });
+      assert.notEqual(r.body, "secret", `${path}: a symbolic link out of the folder`);
+      assert.equal(r.status, 404, path);
+    }
+    assert.match((await send(p.port, { path: "/alias.html" })).body, /<title>about/, "a link that stays inside is served");
     assert.equal((await send(p.port, { path: "/", method: "DELETE" })).status, 405);
     const head = await send(p.port, { path: "/assets/app.js", method: "HEAD" });
     assert.equal(head.status, 200);

@@ -1,9 +1,10 @@
 /**
  * Preview mode's fallback: the build output served as files, with Vite's single-page-app
  * fallback (a GET or HEAD that accepts HTML, or names no type, and finds no file gets
- * `index.html`, `/about` tries `about.html` first). Paths never leave the folder.
+ * `index.html`, `/about` tries `about.html` first). Paths never leave the folder, through `..` or
+ * through a symbolic link that points outside it.
  */
-import { createReadStream, readFile, stat, type Stats } from "node:fs";
+import { createReadStream, readFile, realpath, stat, type Stats } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
 import { sendRefusal } from "./pages";
@@ -69,7 +70,7 @@ export function serveStatic(req: IncomingMessage, res: ServerResponse, dir: stri
   if (pathname.endsWith("/")) candidates[0] = join(file, "index.html");
   else if (spa && !pathname.endsWith(".html")) candidates.push(file + ".html");
   if (spa) candidates.push(join(dir, "index.html"));
-  tryFiles(candidates, 0, (path, st) => {
+  tryFiles(candidates, 0, dir, (path, st) => {
     if (!path || !st) {
       sendRefusal(res, 404, "not found");
       return;
@@ -94,16 +95,29 @@ export function serveStatic(req: IncomingMessage, res: ServerResponse, dir: stri
 function inside(dir: string, pathname: string): string | undefined {
   if (pathname.includes("\0")) return undefined;
   const full = normalize(join(dir, pathname));
-  return full === dir || full.startsWith(dir.endsWith(sep) ? dir : dir + sep) ? full : undefined;
+  return within(dir, full) ? full : undefined;
 }
 
-function tryFiles(paths: string[], i: number, done: (path: string | undefined, st: Stats | undefined) => void): void {
+function within(dir: string, path: string): boolean {
+  return path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+}
+
+/** The first of `paths` that is a file whose real path is inside `dir`'s real path. */
+function tryFiles(paths: string[], i: number, dir: string, done: (path: string | undefined, st: Stats | undefined) => void): void {
   if (i >= paths.length) return done(undefined, undefined);
   stat(paths[i], (err, st) => {
-    if (!err && st.isFile()) return done(paths[i], st);
+    if (!err && st.isFile()) {
+      realpath(dir, (e1, realDir) =>
+        realpath(paths[i], (e2, real) => {
+          if (!e1 && !e2 && within(realDir, real)) return done(paths[i], st);
+          tryFiles(paths, i + 1, dir, done);
+        }),
+      );
+      return;
+    }
     if (!err && st.isDirectory() && i === 0) {
       paths.splice(1, 0, join(paths[0], "index.html"));
     }
-    tryFiles(paths, i + 1, done);
+    tryFiles(paths, i + 1, dir, done);
   });
 }
