@@ -251,5 +251,7 @@ describe("proxy forwarding", () => {
     assert.equal(await upstreamClosed[1], false);
     const rec = await (p.records.length >= 2 ? Promise.resolve(p.records[1]) : p.nextRecord());
     assert.match(rec.error ?? "", /client went away/);
+    assert.equal(rec.status, 499, "no response was sent: not logged as 200");
+    assert.equal(p.records[0].status, 200, "mid-response: the status that was sent");
   });
 });

@@ -21,6 +21,7 @@ export interface RequestRecord {
   path: string;
   /** The route key, `(frontend)` or `(static)`; `-` when the proxy refused the request. */
   route: string;
+  /** The status sent; 499 when no response was (the client went away, or a stop cut it first). */
   status: number;
   ms: number;
   error?: string;
@@ -36,6 +37,9 @@ export interface ProxyServerOptions {
   headersTimeoutMs?: number;
   onRequest?: (record: RequestRecord) => void;
 }
+
+/** The status logged for a request that got no response (nginx's "client closed request"). */
+export const NO_RESPONSE = 499;
 
 /** The port is taken; `freePort` is the next one that is not (when one was found). */
 export class PortTakenError extends Error {
@@ -125,7 +129,9 @@ export class DevProxy {
     if (this.stopping) res.shouldKeepAlive = false;
     this.active++;
     const finished = (route: string) => (status: number, error?: string) => {
-      this.onRecord({ method: req.method!, path: url, route, status, ms: performance.now() - start, error });
+      // `res.statusCode` is 200 until a response is written: log what the client actually got
+      const sent = res.headersSent ? status : NO_RESPONSE;
+      this.onRecord({ method: req.method!, path: url, route, status: sent, ms: performance.now() - start, error });
       if (--this.active === 0 && this.drained) this.drained();
       else if (this.stopping) this.server.closeIdleConnections();
     };
