@@ -189,6 +189,15 @@ describe("model/build", () => {
       assert.equal(t.pairing.get(t.frontends[0]), undefined);
     });
 
+    it("a template target whose host is `process.env.X || 'host:port'` resolves to its fallback", async () => {
+      const t = await topologyOf({
+        "vite.config.ts": `const proxyHost = process.env.PROXY_HOST || "localhost:5000";\nexport default defineConfig({\n  server: { proxy: { "/api": { target: \`http://\${proxyHost}\`, ws: true }, "/ws": { target: \`ws://\${proxyHost}/sock\` }, "/u": { target: \`http://\${process.env.NOPE}\` } } },\n})\n`,
+      });
+      const p = t.frontends[0].proxy;
+      assert.ok(p?.kind === "known");
+      assert.deepEqual(p.entries.map((e) => [e.key, e.target]), [["/api", "http://localhost:5000"], ["/ws", "ws://localhost:5000/sock"], ["/u", undefined]]);
+    });
+
     it("an env ?? fallback target is paired by its fallback's port", async () => {
       const t = await topologyOf({
         "vite.config.ts": `export default defineConfig(({ mode }) => {\n  const env = loadEnv(mode, process.cwd())\n  return { server: { proxy: { '/api': env.VITE_BACKEND ?? 'http://127.0.0.1:9000' } } }\n})\n`,

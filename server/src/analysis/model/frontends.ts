@@ -72,11 +72,19 @@ function proxyTable(file: string, config: ViteConfigFacts, resolver: JsResolver)
   return { kind: "known", entries };
 }
 
-/** A target's value; `env.X ?? 'http://...'` resolves to its fallback. */
+/**
+ * A target's value; `env.X ?? 'http://...'` resolves to its fallback, also inside a template
+ * (`http://${host}` with `const host = process.env.X || 'localhost:5000'`).
+ */
 function proxyTarget(expr: Expr, file: string, resolver: JsResolver): string | undefined {
-  if (expr.kind === "fallback") return proxyTarget(expr.right, file, resolver);
-  const v = resolver.single(expr, file, "dev");
+  const v = resolver.single(withFallbacks(expr), file, "dev");
   return v?.exact && isAbsolute(v.text) ? v.text : undefined;
+}
+
+function withFallbacks(expr: Expr): Expr {
+  if (expr.kind === "fallback") return withFallbacks(expr.right);
+  if (expr.kind === "concat") return { ...expr, parts: expr.parts.map(withFallbacks) };
+  return expr;
 }
 
 /** The frontend a file belongs to: the nearest root above it. */
