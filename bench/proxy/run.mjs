@@ -24,7 +24,7 @@
  * --cli PATH (another build of the CLI, e.g. to compare two commits; default dist/cli.js),
  * --retries N / --max-foreign F: a run during which processes other than the bench's used more
  * than F of a core (default 0.15, from /proc/stat minus the bench's own processes) is run again,
- * up to N times (default 2; 20 in all), and the cleanest attempt is kept.
+ * up to N times (default 2; 8 in all, to stay near 15 min), and the cleanest attempt is kept.
  * Writes .bench/proxy-results.json and .bench/proxy-results.md.
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -207,7 +207,7 @@ async function main() {
     }
 
     const order = Object.keys(targets);
-    let retriesLeft = 20;
+    let retriesLeft = 8; // keeps a full run under ~15 min on a busy machine
     const scenarios = [];
     for (const backend of opts.backends) {
       for (const body of Object.keys(BODIES)) {
