@@ -155,6 +155,12 @@ describe("parse/vite-config", () => {
       assert.equal(entry(f, "/api").rewriteStrips, "/api");
     });
 
+    it("a key written twice is one entry: the last value, in the first key's place", async () => {
+      const f = await vite(`export default { server: { proxy: { '/dup': 'http://127.0.0.1:8001', '/b': 'http://127.0.0.1:8002', '/dup': 'http://127.0.0.1:8009' } } }\n`);
+      assert.deepEqual(keys(f.proxy), ["/dup", "/b"]);
+      assert.equal(literal(entry(f, "/dup").target), "http://127.0.0.1:8009");
+    });
+
     it("tells a server.port that is not set from one it cannot read", async () => {
       const unset = await vite(`export default { server: { proxy: {} } }\n`);
       assert.deepEqual([unset.port, unset.portUnread], [undefined, false]);

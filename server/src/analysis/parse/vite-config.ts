@@ -172,7 +172,10 @@ function readProxy(proxy: Expr | undefined | "unknown"): ProxyEntryFact[] | null
       if (rewrite !== undefined) entry.rewriteStrips = readRewrite(rewrite);
       entry.options = v.complete && v.spreads.length === 0 && v.props.every((o) => o.key !== undefined) ? v.props.map((o) => o.key!) : undefined;
     }
-    entries.push(entry);
+    // a key written twice is one property: the last value, in the first one's place (JS semantics)
+    const earlier = entries.findIndex((e) => e.key === entry.key);
+    if (earlier >= 0) entries[earlier] = entry;
+    else entries.push(entry);
   }
   return entries;
 }
