@@ -29,7 +29,15 @@ describe("proxy upstream path", () => {
       ["/api/items", undefined, "/base", "/base/api/items"],
       ["/other", "/api", "", "/other"],
     ];
-    for (const [url, strip, targetPath, want] of cases) assert.equal(upstreamPath(url, strip, targetPath), want, `${url} strip ${strip} on ${targetPath || "(no path)"}`);
+    for (const [url, strip, targetPath, want] of cases) assert.equal(upstreamPath(url, { rewriteStrips: strip }, { path: targetPath, search: "" }), want, `${url} strip ${strip} on ${targetPath || "(no path)"}`);
+  });
+
+  it("puts the target's own query before the request's, as Vite does", () => {
+    const target = parseTarget("http://127.0.0.1:8000/base?key=1", "")!;
+    assert.equal(upstreamPath("/q/x", { rewriteStrips: "/q" }, target), "/base/x?key=1");
+    assert.equal(upstreamPath("/q/x?y=2", { rewriteStrips: "/q" }, target), "/base/x?key=1&y=2");
+    assert.equal(upstreamPath("/q", { rewriteStrips: "/q" }, target), "/base?key=1");
+    assert.equal(upstreamPath("/q?", undefined, parseTarget("http://h:1?a", "")!), "/q?a");
   });
 
   it("maps a redirect to the target's whole path back to the stripped prefix, without a slash", () => {

@@ -20,6 +20,8 @@ export interface Target {
   port: number;
   /** The target's own path, prefixed to every forwarded path ("" for none). */
   path: string;
+  /** The target's own query (`?key=1`, "" for none), put before the request's, as Vite does. */
+  search: string;
   /** `host:port` as a `Host` header names it (`changeOrigin`). */
   host: string;
   /** `http://host:port`, for recognising redirects to the upstream itself. */
@@ -251,7 +253,7 @@ export function parseTarget(url: string, hint: string): Target | undefined {
   const hostname = u.hostname.startsWith("[") ? u.hostname.slice(1, -1) : u.hostname;
   const host = u.port ? u.host : u.hostname;
   const path = u.pathname === "/" ? "" : u.pathname.replace(/\/$/, "");
-  return { url, protocol: scheme, hostname, port, path, host, origin: `${scheme}//${u.host}`, hint };
+  return { url, protocol: scheme, hostname, port, path, search: u.search, host, origin: `${scheme}//${u.host}`, hint };
 }
 
 /** Vite's dev server for a frontend: `server.port`, on `localhost` unless the config names a host (Vite's default). */

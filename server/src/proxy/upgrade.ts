@@ -26,7 +26,7 @@ export function forwardUpgrade(
   track: (client: Duplex, upstream: Duplex) => void,
   finished: (status: number, error: string | undefined) => void,
 ): void {
-  const path = upstreamPath(req.url!, route?.rewriteStrips, target.path);
+  const path = upstreamPath(req.url!, route, target);
   const { headers } = upstreamHeaders(req, route ?? { target, changeOrigin: false }, true);
   const send = target.protocol === "https:" ? httpsRequest : httpRequest;
   const options: RequestOptions & { autoSelectFamily: boolean } = { agent: false, hostname: target.hostname, port: target.port, method: req.method, path, headers, autoSelectFamily: true, lookup: loopbackLookup as RequestOptions["lookup"] };
