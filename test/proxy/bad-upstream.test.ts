@@ -26,8 +26,7 @@ describe("proxy against malformed upstream answers", () => {
     const p: Proxy = await startProxy(viteConfig(`{ '/api': 'http://127.0.0.1:${up.port}' }`));
     cleanup.push(() => p.stop());
     const r = await send(p.port, { path: "/api/x", headers: { accept: "application/json" } });
-    // forwarding passes the answer on with Node's standard text once it checks the text; a 502 page otherwise
-    if (r.status === 200) assert.deepEqual([r.res.statusMessage, r.body], ["OK", "ok"]);
-    else assert.deepEqual([r.status, r.res.statusMessage, JSON.parse(r.body).route], [502, "Bad Gateway", "/api"]);
+    // the answer is passed on with Node's standard status text
+    assert.deepEqual([r.status, r.res.statusMessage, r.body], [200, "OK", "ok"]);
   });
 });

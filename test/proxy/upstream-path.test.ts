@@ -5,7 +5,7 @@ import type { Duplex } from "node:stream";
 import { rewriteLocation } from "../../server/src/proxy/headers";
 import { parseTarget, type ProxyRoute } from "../../server/src/proxy/table";
 import { upstreamPath } from "../../server/src/proxy/upstream-path";
-import { startProxy, upstream, viteConfig, type Proxy, type Upstream } from "./servers";
+import { echo, send, startProxy, upstream, viteConfig, type Proxy, type Upstream } from "./servers";
 
 describe("proxy upstream path", () => {
   const cleanup: (() => Promise<void>)[] = [];
@@ -48,6 +48,13 @@ describe("proxy upstream path", () => {
     assert.equal(rewriteLocation("http://127.0.0.1:8000/openapi.json?x=1", ctx), "http://127.0.0.1:5180/openapi.json?x=1");
     assert.equal(rewriteLocation("http://127.0.0.1:8000/openapi.json/sub", ctx), "http://127.0.0.1:5180/openapi.json/sub");
     assert.equal(rewriteLocation("http://127.0.0.1:8000/openapi.json", { ...ctx, route: undefined }), "http://127.0.0.1:5180/");
+  });
+
+  it("forwards a request whose rewrite strips the whole path to the target's path exactly", async () => {
+    const up = track(await echo());
+    const p = track(await startProxy(viteConfig(`{ '/openapi.json': { target: 'http://127.0.0.1:${up.port}/openapi.json', changeOrigin: true, rewrite: (p) => p.replace(/^\\/openapi.json/, '') } }`)));
+    assert.equal(JSON.parse((await send(p.port, { path: "/openapi.json" })).body).url, "/openapi.json");
+    assert.equal(JSON.parse((await send(p.port, { path: "/openapi.json?v=1" })).body).url, "/openapi.json?v=1");
   });
 
   it("sends an upgrade whose rewrite strips the whole path to the target's path", async () => {

@@ -13,25 +13,22 @@ import { downstreamHeaders, upstreamHeaders, type ResponseContext } from "./head
 import { describeError, sendFailure, sendRefusal } from "./pages";
 import type { Pools, Upstream } from "./pools";
 import type { ProxyRoute, Target } from "./table";
+import { upstreamPath } from "./upstream-path";
 
 /** Called once per request when the client's response is over (sent, failed or abandoned). */
 export type Finished = (status: number, error: string | undefined) => void;
 
 const TIMEOUTS = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT", "ETIMEDOUT"]);
 const STALE = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET"]);
+/** A status text Node will write (its own check); another is replaced by Node's standard text. */
+const STATUS_TEXT = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 /**
  * Sends `req` to `target` (through `route`, or the fallback when undefined), `routeName` being
  * how pages and logs name the route; `host` is the client's (checked) `Host`.
  */
 export function forward(req: IncomingMessage, res: ServerResponse, route: ProxyRoute | undefined, target: Target, routeName: string, host: string, pools: Pools, finished: Finished): void {
-  let path = req.url!;
-  const strip = route?.rewriteStrips;
-  if (strip !== undefined && path.startsWith(strip)) {
-    path = path.slice(strip.length);
-    if (path.charCodeAt(0) !== 47) path = "/" + path;
-  }
-  if (target.path) path = target.path + path;
+  const path = upstreamPath(req.url!, route, target);
   const { headers, body } = upstreamHeaders(req, route ?? { target, changeOrigin: false }, false);
   const handler = new Forwarding(req, res, { route, target, host }, routeName, finished);
   handler.options = { method: req.method as Dispatcher.HttpMethod, path, headers, body: body ? req : null };
@@ -67,8 +64,14 @@ class Forwarding implements Dispatcher.DispatchHandler {
     if (status < 200) return true; // informational (100, 103): the client gets the final answer only
     this.resume = resume;
     const headers = downstreamHeaders(raw, this.ctx);
-    if (statusText) this.res.writeHead(status, statusText, headers);
-    else this.res.writeHead(status, headers);
+    try {
+      if (statusText && STATUS_TEXT.test(statusText)) this.res.writeHead(status, statusText, headers);
+      else this.res.writeHead(status, headers);
+    } catch (err) {
+      // a header Node refuses to write: nothing was sent; undici aborts, onError answers 502
+      this.res.statusMessage = "";
+      throw err;
+    }
     return true;
   }
 
