@@ -5,7 +5,7 @@ import { connect, type AddressInfo } from "node:net";
 import { DevProxy, PortTakenError } from "../../server/src/proxy/server";
 import { buildTable } from "../../server/src/proxy/table";
 import { topologyOf } from "../helpers/analysis";
-import { echo, once, send, startProxy, upstream, viteConfig, type Proxy, type Upstream } from "./servers";
+import { echo, once, send, startProxy, tracker, upstream, viteConfig } from "./servers";
 
 /** A port nothing listens on (bound, then released). */
 async function deadPort(): Promise<number> {
@@ -28,14 +28,7 @@ function raw(port: number, text: string): Promise<string> {
 }
 
 describe("proxy failures and bad input", () => {
-  const cleanup: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const fn of cleanup.splice(0).reverse()) await fn();
-  });
-  const track = <T extends Upstream | Proxy>(x: T): T => {
-    cleanup.push(() => ("proxy" in x ? x.stop() : x.close()));
-    return x;
-  };
+  const { track, defer } = tracker();
 
   it("answers 502 naming the route, the target and how to start it: JSON for API calls, HTML for pages", async () => {
     const port = await deadPort();
@@ -106,7 +99,7 @@ describe("proxy failures and bad input", () => {
   it("says which port is taken and offers the next free one", async () => {
     const taken = createServer();
     await new Promise<void>((r) => taken.listen(0, "127.0.0.1", r));
-    cleanup.push(() => new Promise((r) => taken.close(() => r())));
+    defer(() => new Promise((r) => taken.close(() => r())));
     const port = (taken.address() as AddressInfo).port;
     const proxy = new DevProxy({ table: buildTable(await topologyOf(viteConfig("{}"))), port });
     const err = await proxy.listen().then(

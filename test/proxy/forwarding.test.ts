@@ -2,17 +2,10 @@
 import { strict as assert } from "node:assert";
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { echo, once, send, startProxy, upstream, viteConfig, type Proxy, type Upstream } from "./servers";
+import { echo, once, send, startProxy, tracker, upstream, viteConfig } from "./servers";
 
 describe("proxy forwarding", () => {
-  const cleanup: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const fn of cleanup.splice(0).reverse()) await fn();
-  });
-  const track = <T extends Upstream | Proxy>(x: T): T => {
-    cleanup.push(() => ("proxy" in x ? x.stop() : x.close()));
-    return x;
-  };
+  const { track, defer } = tracker();
 
   it("sends each path where the table says, rewritten as Vite rewrites it", async () => {
     const api = track(await echo());
@@ -41,7 +34,7 @@ describe("proxy forwarding", () => {
     for (const address of ["::1", "127.0.0.1"]) {
       const server = createServer((_req, res) => res.end(address));
       await new Promise<void>((r) => server.listen(0, address, r));
-      cleanup.push(() => new Promise((r) => server.close(() => r())));
+      defer(() => new Promise((r) => server.close(() => r())));
       const port = (server.address() as AddressInfo).port;
       const p = track(await startProxy(viteConfig(`{ '/api': 'http://localhost:${port}' }`)));
       const r = await send(p.port, { path: "/api/x" });
@@ -71,7 +64,7 @@ describe("proxy forwarding", () => {
     );
     const p = track(await startProxy(viteConfig(`{ '/api': 'http://127.0.0.1:${up.port}' }`)));
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    cleanup.push(async () => agent.destroy());
+    defer(async () => agent.destroy());
     const reused: boolean[] = [];
     for (let i = 0; i < 30; i++) {
       const r = await send(p.port, { path: "/api/x", agent });

@@ -2,7 +2,7 @@
 import { strict as assert } from "node:assert";
 import { buildTable } from "../../server/src/proxy/table";
 import { topologyOf } from "../helpers/analysis";
-import { echo, send, startProxy, viteConfig, type Proxy, type Upstream } from "./servers";
+import { echo, send, startProxy, tracker, viteConfig } from "./servers";
 
 const CONFIG = (api: string) => `{
   '/api/auth': { target: process.env.AUTH_URL, changeOrigin: true },
@@ -11,14 +11,7 @@ const CONFIG = (api: string) => `{
 }`;
 
 describe("proxy placeholders for skipped entries", () => {
-  const cleanup: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const fn of cleanup.splice(0).reverse()) await fn();
-  });
-  const track = <T extends Upstream | Proxy>(x: T): T => {
-    cleanup.push(() => ("proxy" in x ? x.stop() : x.close()));
-    return x;
-  };
+  const { track } = tracker();
 
   it("match and matchUpgrade stop at a skipped entry, as Vite would", async () => {
     const t = buildTable(await topologyOf(viteConfig(CONFIG("http://127.0.0.1:8000"))));

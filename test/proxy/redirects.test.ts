@@ -2,17 +2,10 @@
 import { strict as assert } from "node:assert";
 import { rewriteLocation } from "../../server/src/proxy/headers";
 import { parseTarget, type ProxyRoute } from "../../server/src/proxy/table";
-import { send, startProxy, upstream, viteConfig, type Proxy, type Upstream } from "./servers";
+import { send, startProxy, tracker, upstream, viteConfig } from "./servers";
 
 describe("proxy redirects", () => {
-  const cleanup: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const fn of cleanup.splice(0).reverse()) await fn();
-  });
-  const track = <T extends Upstream | Proxy>(x: T): T => {
-    cleanup.push(() => ("proxy" in x ? x.stop() : x.close()));
-    return x;
-  };
+  const { track } = tracker();
 
   it("puts a stripped prefix back on FastAPI's trailing-slash 307 when the upstream saw the proxy's Host", async () => {
     // FastAPI builds the Location from the Host it saw: with changeOrigin false, the proxy's

@@ -126,3 +126,21 @@ export function send(port: number, opts: Send = {}): Promise<Reply> {
 export function once<T = unknown>(emitter: { once(event: string, fn: (arg: T) => void): unknown }, event: string): Promise<T> {
   return new Promise((resolve) => emitter.once(event, resolve));
 }
+
+/**
+ * Registers an afterEach that runs, last first, the clean-ups of the test: `track` stops an
+ * upstream or proxy, `defer` adds any other. Call it inside a `describe`.
+ */
+export function tracker(): { track: <T extends Upstream | Proxy>(x: T) => T; defer: (fn: () => Promise<void> | void) => void } {
+  const cleanup: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const fn of cleanup.splice(0).reverse()) await fn();
+  });
+  return {
+    track: (x) => {
+      cleanup.push(() => ("proxy" in x ? x.stop() : x.close()));
+      return x;
+    },
+    defer: (fn) => void cleanup.push(fn),
+  };
+}

@@ -5,17 +5,10 @@ import type { Duplex } from "node:stream";
 import { rewriteLocation } from "../../server/src/proxy/headers";
 import { parseTarget, type ProxyRoute } from "../../server/src/proxy/table";
 import { upstreamPath } from "../../server/src/proxy/upstream-path";
-import { echo, send, startProxy, upstream, viteConfig, type Proxy, type Upstream } from "./servers";
+import { echo, send, startProxy, tracker, upstream, viteConfig } from "./servers";
 
 describe("proxy upstream path", () => {
-  const cleanup: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const fn of cleanup.splice(0).reverse()) await fn();
-  });
-  const track = <T extends Upstream | Proxy>(x: T): T => {
-    cleanup.push(() => ("proxy" in x ? x.stop() : x.close()));
-    return x;
-  };
+  const { track } = tracker();
 
   it("joins as Vite does: a rewrite that leaves nothing or a query gives the target's path exactly", () => {
     const cases: [string, string | undefined, string, string][] = [
