@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "node:assert";
 import { fork, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, request, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -108,6 +108,19 @@ describe("proxy session and CLI", () => {
       child.kill("SIGTERM");
       const [code] = await once<number>(child, "exit").then((c) => [c]);
       assert.equal(code, 0);
+    });
+
+    it("runs as SCHED_BATCH on Linux, so its wake-ups never preempt a backend on the same core", async () => {
+      const dir = workspace(viteConfig(`{ '/api': 'http://127.0.0.1:9' }`));
+      cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+      const child = spawn(process.execPath, [CLI, "proxy", dir, "--port", "0"], { stdio: ["ignore", "pipe", "ignore"] });
+      cleanup.push(() => void child.kill("SIGKILL"));
+      await once(child.stdout, "data");
+      // chrt runs in the background once the proxy listens: poll the kernel's view, with a deadline
+      const policy = () => /^policy\s*:\s*(\d+)$/m.exec(readFileSync(`/proc/${child.pid}/sched`, "utf8"))?.[1];
+      const deadline = Date.now() + 5000;
+      while (policy() !== "3" && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(policy(), "3", "SCHED_BATCH (3) in /proc/<pid>/sched");
     });
 
     it("speaks the IPC contract when forked: listening, request, stop", async () => {

@@ -9,6 +9,7 @@ import { statSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { PortTakenError, type RequestRecord } from "../proxy/server";
 import type { EditorMessage, ErrorCode, ProxyMessage } from "../proxy/messages";
+import { yieldToUpstreams } from "../proxy/scheduling";
 import { ProxySession } from "../proxy/session";
 import { fallbackInfo, routeInfo, TableError, type RouteTable, type TableOptions } from "../proxy/table";
 
@@ -122,6 +123,7 @@ export async function runProxy(args: readonly string[]): Promise<number> {
     throw e;
   }
 
+  yieldToUpstreams();
   const host = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
   const url = `http://${host}:${session.port}/`;
   log.line(`CORS Doctor dev proxy on ${url}`);
