@@ -28,7 +28,10 @@ CS="$E2E_DIR/code-server/node_modules/code-server"
 if ! [ -f "$CS/package.json" ] || ! grep -q "\"version\": \"$CODE_SERVER_VERSION\"" "$CS/package.json"; then
   cd "$E2E_DIR/code-server"
   [ -f package.json ] || echo '{"private":true}' > package.json
-  # npm must run under Node 24 (code-server's postinstall checks it) and node-gyp must use its headers.
+  # npm must run under Node 24 (code-server's postinstall checks the node in npm's user agent) and
+  # node-gyp must use its headers. Under `npm run`, the outer npm's npm_* variables (its user
+  # agent naming Node 20 among them) would override the inner npm's own: drop them all.
+  for v in $(compgen -e | grep -i '^npm_'); do unset "$v"; done
   PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" \
     npm install --no-audit --no-fund "code-server@$CODE_SERVER_VERSION" \
     > install.log 2>&1 || { tail -40 install.log; exit 1; }
