@@ -7,7 +7,8 @@
  */
 import type { Accept, CallFact, Callee, DefaultsFact, Expr, InstanceFact, JsFacts } from "../model/facts";
 import { sameStart, type Range } from "../model/range";
-import { bindDeclarator, buildCondition, collectBindingNames, getProp, readExpr, type Binding, type Scope } from "./js-expr";
+import { buildCondition } from "./build-condition";
+import { bindDeclarator, collectBindingNames, getProp, readExpr, type Binding, type Scope } from "./js-expr";
 import { childrenOf, field, isConst, rangeOf, type Node } from "./tree-sitter";
 
 const AXIOS_METHODS: Record<string, { method: string | undefined; config: number }> = {
