@@ -12,6 +12,25 @@ export interface Guard {
   hostAllowed(host: string | undefined): boolean;
 }
 
+/** A request the proxy serves (with its checked `Host`), or why it refuses it. */
+export type Admission =
+  | { host: string }
+  | { status: 400 | 403; reason: "Bad Request" | "Forbidden"; message: string; log: string };
+
+/** The three checks every request and upgrade passes, in order: target form, one Host, the proxy's own. */
+export function admit(url: string | undefined, rawHeaders: readonly string[], guard: Guard, port: number): Admission {
+  if (!isOriginForm(url)) {
+    return { status: 400, reason: "Bad Request", message: "CORS Doctor's dev proxy only serves its own paths (origin-form request targets): it is not an open proxy", log: "refused: absolute-form request target" };
+  }
+  const host = hostOf(rawHeaders);
+  if (host === null) return { status: 400, reason: "Bad Request", message: "several Host headers: a request names one host (RFC 9112 3.2)", log: "refused: several Host headers" };
+  if (host === undefined || !guard.hostAllowed(host)) {
+    const named = host ?? "(none)";
+    return { status: 403, reason: "Forbidden", message: `Host ${named} is not this proxy's: open it as http://127.0.0.1:${port}/ or http://localhost:${port}/`, log: `refused: Host ${named} is not the proxy's own` };
+  }
+  return { host };
+}
+
 const WILDCARD = new Set(["0.0.0.0", "::", "[::]"]);
 
 /** The guard for a proxy listening on `host:port`. */

@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { forward } from "./forward";
-import { hostOf, isOriginForm, makeGuard, type Guard } from "./guard";
+import { admit, makeGuard, type Guard } from "./guard";
 import { rawResponse, sendFailure, sendRefusal } from "./pages";
 import { Pools } from "./pools";
 import { serveStatic } from "./static";
@@ -135,32 +135,23 @@ export class DevProxy {
       if (--this.active === 0 && this.drained) this.drained();
       else if (this.stopping) this.server.closeIdleConnections();
     };
-    if (!isOriginForm(url)) {
-      res.on("close", () => finished("-")(res.statusCode, "refused: absolute-form request target"));
-      sendRefusal(res, 400, "CORS Doctor's dev proxy only serves its own paths (origin-form request targets): it is not an open proxy", true);
+    const admission = admit(url, req.rawHeaders, this.guard!, this.port);
+    if (!("host" in admission)) {
+      res.on("close", () => finished("-")(res.statusCode, admission.log));
+      sendRefusal(res, admission.status, admission.message, admission.status === 400);
       return;
     }
-    const host = hostOf(req.rawHeaders);
-    if (host === null) {
-      res.on("close", () => finished("-")(res.statusCode, "refused: several Host headers"));
-      sendRefusal(res, 400, "several Host headers: a request names one host (RFC 9112 3.2)", true);
-      return;
-    }
-    if (!this.guard!.hostAllowed(host)) {
-      res.on("close", () => finished("-")(res.statusCode, `refused: Host ${host ?? "(none)"} is not the proxy's own`));
-      sendRefusal(res, 403, `Host ${host ?? "(none)"} is not this proxy's: open it as http://127.0.0.1:${this.port}/ or http://localhost:${this.port}/`);
-      return;
-    }
+    const host = admission.host;
     const table = this.table;
     const m = table.match(url);
     if (m?.kind === "route") {
-      forward(req, res, m, m.target, m.key, host!, this.pools, finished(m.key));
+      forward(req, res, m, m.target, m.key, host, this.pools, finished(m.key));
       return;
     }
     const fb = table.fallback;
     // a skipped entry's requests go to the frontend as they are: its own proxy runs the real entry
     const name = m?.key ?? `(${fb.kind})`;
-    if (fb.kind === "frontend") forward(req, res, undefined, fb.target, name, host!, this.pools, finished(name));
+    if (fb.kind === "frontend") forward(req, res, undefined, fb.target, name, host, this.pools, finished(name));
     else if (m) {
       res.on("close", () => finished(name)(res.statusCode, `skipped: ${m.why}`));
       sendFailure(req, res, { status: 502, route: name, target: "(not read)", reason: `the entry was skipped: ${m.why}`, hint: `give it with --route '${m.key}=URL'` });
@@ -176,20 +167,10 @@ export class DevProxy {
       socket.end(rawResponse(503, "Service Unavailable", "the proxy is stopping"));
       return;
     }
-    if (!isOriginForm(url)) {
-      socket.end(rawResponse(400, "Bad Request", "only origin-form request targets are served"));
-      record("-")(400, "refused: absolute-form request target");
-      return;
-    }
-    const host = hostOf(req.rawHeaders);
-    if (host === null) {
-      socket.end(rawResponse(400, "Bad Request", "several Host headers"));
-      record("-")(400, "refused: several Host headers");
-      return;
-    }
-    if (!this.guard!.hostAllowed(host)) {
-      socket.end(rawResponse(403, "Forbidden", `Host ${host ?? "(none)"} is not this proxy's`));
-      record("-")(403, `refused: Host ${host ?? "(none)"} is not the proxy's own`);
+    const admission = admit(url, req.rawHeaders, this.guard!, this.port);
+    if (!("host" in admission)) {
+      socket.end(rawResponse(admission.status, admission.reason, admission.message));
+      record("-")(admission.status, admission.log);
       return;
     }
     const table = this.table;
