@@ -5,7 +5,7 @@
  * it prints nothing itself.
  */
 import { join, resolve } from "node:path";
-import { ProxyModel } from "./model";
+import { FolderModel } from "../host/folder-model";
 import { DevProxy, type RequestRecord } from "./server";
 import { buildTable, fallbackInfo, loopsBack, routeInfo, TableError, type RouteTable, type TableOptions } from "./table";
 import { watchConfig, type ConfigWatcher } from "./watch";
@@ -35,7 +35,7 @@ export class ProxySession {
 
   private constructor(
     private readonly options: SessionOptions,
-    private readonly model: ProxyModel,
+    private readonly model: FolderModel,
     private readonly server: DevProxy,
     private readonly events: SessionEvents,
   ) {}
@@ -43,7 +43,7 @@ export class ProxySession {
   /** Reads the folder, builds the table and listens. Throws `TableError` or `PortTakenError`. */
   static async start(options: SessionOptions, events: SessionEvents = {}): Promise<ProxySession> {
     const root = resolve(options.dir);
-    const model = await ProxyModel.open(root, options.grammarsDir);
+    const model = await FolderModel.open(root, options.grammarsDir);
     const table = buildTable(model.topology, options);
     const server = new DevProxy({ table, host: options.host, port: options.port, headersTimeoutMs: options.headersTimeoutMs, onRequest: events.onRequest });
     const port = await server.listen();

@@ -1,28 +1,31 @@
 /**
- * The workspace as the proxy reads it: walked and parsed once at start (as `cors-doctor check`
- * does), kept as a `WorkspaceIndex`, and re-joined incrementally when watched files change. Runs
- * no user code; the table is built from this model only.
+ * A folder read from disk into the model: walked and parsed once (`cors-doctor check` reads it
+ * once; the dev proxy keeps it and re-joins it incrementally when watched files change). Runs no
+ * user code.
  */
 import { existsSync } from "node:fs";
 import { sep } from "node:path";
 import { buildTopology } from "../analysis/model/build";
 import type { Topology } from "../analysis/model/topology";
 import { WorkspaceIndex } from "../analysis/workspace-index";
-import { readText, walk } from "../host/files";
-import { loadGrammars } from "../host/grammars";
+import { readText, walk } from "./files";
+import { loadGrammars } from "./grammars";
 
-export class ProxyModel {
-  private constructor(readonly root: string, private readonly index: WorkspaceIndex, public topology: Topology, readonly notes: string[]) {}
+export class FolderModel {
+  private constructor(readonly root: string, readonly index: WorkspaceIndex, public topology: Topology, readonly notes: string[]) {}
 
-  /** Reads the folder `root` (absolute); `grammarsDir` holds `wasm/` (the bundle's folder by default). */
-  static async open(root: string, grammarsDir?: string): Promise<ProxyModel> {
+  /**
+   * Reads the folder `root` (absolute); `grammarsDir` holds `wasm/` (the bundle's folder by
+   * default). `notes` says what could not be read (binary or oversized files, parse failures).
+   */
+  static async open(root: string, grammarsDir?: string): Promise<FolderModel> {
     const grammars = await loadGrammars(grammarsDir);
     const { files, notes } = walk(root);
     const index = new WorkspaceIndex(grammars, (rel) => readText(root, rel, notes));
     index.setFiles(files);
     const topology = buildTopology(index.input());
     notes.push(...index.notes.splice(0));
-    return new ProxyModel(root, index, topology, notes);
+    return new FolderModel(root, index, topology, notes);
   }
 
   /** Files (workspace-relative) changed, appeared or went away: re-join the model. */
