@@ -7,6 +7,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
 import * as vscode from "vscode";
 import type { EditorMessage, ProxyMessage, TableInfo } from "../../server/src/proxy/messages";
+import { tableLines } from "../../server/src/proxy/table-lines";
 
 /** How long Stop waits for in-flight requests before the process is killed. */
 const STOP_TIMEOUT_MS = 7000;
@@ -202,14 +203,9 @@ export class DevProxy implements vscode.Disposable {
   }
 
   private printTable(t: TableInfo): void {
-    const width = Math.max(8, ...t.routes.map((r) => r.key.length));
-    for (const r of t.routes) {
-      const flags = [r.ws && "ws", r.changeOrigin && "changeOrigin", r.rewrite && `rewrite ${r.rewrite}`, r.source !== "vite" && `from ${r.source}`].filter(Boolean);
-      this.output.appendLine(`  ${r.key.padEnd(width)}  -> ${r.target}${flags.length ? `  (${flags.join(", ")})` : ""}`);
-    }
-    this.output.appendLine(`  ${"*".padEnd(width)}  -> ${t.fallback.target}  (${t.fallback.kind})`);
-    for (const note of t.notes) this.output.appendLine(`  note: ${note}`);
+    for (const line of tableLines(t)) this.output.appendLine(line);
   }
+
 
   private showStatus(port: number | "starting" | undefined): void {
     void vscode.commands.executeCommand("setContext", "corsDoctor.proxyRunning", port !== undefined);

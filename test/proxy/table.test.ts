@@ -1,7 +1,7 @@
 /** The route table: built from the model's proxy entries, matched by the model's matcher. */
 import { strict as assert } from "node:assert";
 import { proxyFor } from "../../server/src/analysis/model/match";
-import { buildTable, loopsBack, routeInfo, TableError } from "../../server/src/proxy/table";
+import { buildTable, loopsBack, tableInfo, TableError } from "../../server/src/proxy/table";
 import { topologyOf, type Files } from "../helpers/analysis";
 import { viteConfig } from "./servers";
 
@@ -19,7 +19,7 @@ describe("proxy table", () => {
       '/auth': { target: 'http://localhost:8003', changeOrigin: false },
     }`),
     );
-    assert.deepEqual(routeInfo(t), [
+    assert.deepEqual(tableInfo(t).routes, [
       { key: "/api", target: "http://127.0.0.1:8000", ws: false, changeOrigin: true, source: "vite" },
       { key: "^/v\\d+/", target: "http://127.0.0.1:8001", ws: false, changeOrigin: false, rewrite: "strips /v1", source: "vite" },
       { key: "/socket", target: "ws://127.0.0.1:8002", ws: true, changeOrigin: false, source: "vite" },

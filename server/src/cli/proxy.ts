@@ -11,7 +11,8 @@ import { PortTakenError, type RequestRecord } from "../proxy/server";
 import type { EditorMessage, ErrorCode, ProxyMessage } from "../proxy/messages";
 import { yieldToUpstreams } from "../proxy/scheduling";
 import { ProxySession } from "../proxy/session";
-import { fallbackInfo, routeInfo, TableError, type RouteTable, type TableOptions } from "../proxy/table";
+import { tableInfo, TableError, type TableOptions } from "../proxy/table";
+import { tableLines } from "../proxy/table-lines";
 
 export const PROXY_USAGE = `Usage: cors-doctor proxy [dir] [--port N] [--host H] [--static DIR] [--frontend URL] [--route KEY=URL]... [--config PATH]
 
@@ -110,8 +111,8 @@ export async function runProxy(args: readonly string[]): Promise<number> {
       onRequest: (r) => log.request(r),
       onTable: (table) => {
         log.line("table reloaded:");
-        for (const line of tableLines(table)) log.line(line);
-        send({ type: "table", routes: routeInfo(table), fallback: fallbackInfo(table), notes: table.notes });
+        for (const line of tableLines(tableInfo(table))) log.line(line);
+        send({ type: "table", ...tableInfo(table) });
       },
       onNote: (note) => log.line(`note: ${note}`),
     });
@@ -127,10 +128,10 @@ export async function runProxy(args: readonly string[]): Promise<number> {
   const host = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
   const url = `http://${host}:${session.port}/`;
   log.line(`CORS Doctor dev proxy on ${url}`);
-  for (const line of tableLines(session.table)) log.line(line);
+  for (const line of tableLines(tableInfo(session.table))) log.line(line);
   log.flush();
   if (!isLoopback(opts.host)) process.stderr.write(`cors-doctor: warning: listening on ${opts.host}, not loopback: other machines can reach the proxy and, through it, the upstreams\n`);
-  send({ type: "listening", url, host: opts.host, port: session.port, routes: routeInfo(session.table), fallback: fallbackInfo(session.table), notes: session.table.notes });
+  send({ type: "listening", url, host: opts.host, port: session.port, ...tableInfo(session.table) });
 
   return new Promise<number>((done) => {
     let stopping = false;
@@ -165,20 +166,6 @@ function toWorkspacePath(root: string, config: string): string {
 
 function isLoopback(host: string): boolean {
   return host === "127.0.0.1" || host === "localhost" || host === "::1" || host.startsWith("127.");
-}
-
-/** The table as printed: one line per route (key, arrow, target, flags), the fallback, the notes. */
-export function tableLines(table: RouteTable): string[] {
-  const lines: string[] = [];
-  const width = Math.max(10, ...table.routes.map((r) => r.key.length));
-  for (const r of routeInfo(table)) {
-    const flags = [r.changeOrigin && "changeOrigin", r.ws && "ws", r.rewrite, r.source === "option" && "(--route)"].filter(Boolean).join(", ");
-    lines.push(`  ${r.key.padEnd(width)} -> ${r.target}${flags ? `  ${flags}` : ""}`);
-  }
-  const fb = fallbackInfo(table);
-  lines.push(`  ${`(${fb.kind})`.padEnd(width)} -> ${fb.target}`);
-  for (const note of table.notes) lines.push(`  note: ${note}`);
-  return lines;
 }
 
 /**

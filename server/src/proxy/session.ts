@@ -7,7 +7,7 @@
 import { join, resolve } from "node:path";
 import { FolderModel } from "../host/folder-model";
 import { DevProxy, type RequestRecord } from "./server";
-import { buildTable, fallbackInfo, loopsBack, routeInfo, TableError, type RouteTable, type TableOptions } from "./table";
+import { buildTable, loopsBack, tableInfo, TableError, type RouteTable, type TableOptions } from "./table";
 import { watchConfig, type ConfigWatcher } from "./watch";
 
 export interface SessionOptions extends TableOptions {
@@ -105,5 +105,5 @@ export class ProxySession {
 }
 
 function describe(table: RouteTable): string {
-  return JSON.stringify([routeInfo(table), fallbackInfo(table), table.notes]);
+  return JSON.stringify(tableInfo(table));
 }

@@ -9,7 +9,7 @@
 import { compileKey, proxyFor } from "../analysis/model/match";
 import { basename, dirname } from "node:path/posix";
 import type { Backend, Frontend, ProxyEntry, Topology } from "../analysis/model/topology";
-import type { FallbackInfo, RouteInfo } from "./messages";
+import type { FallbackInfo, RouteInfo, TableInfo } from "./messages";
 
 /** An upstream as the proxy contacts it. */
 export interface Target {
@@ -299,17 +299,15 @@ export function uvicornCommand(backend: Backend, files: ReadonlySet<string>): st
   return dir === "." || dir === "" ? cmd : `cd ${dir} && ${cmd}`;
 }
 
-/** The contract's view of the routes. */
-export function routeInfo(table: RouteTable): RouteInfo[] {
-  return table.routes.map((r) => {
+/** The table as the CLI prints it and the IPC channel sends it. */
+export function tableInfo(table: RouteTable): TableInfo {
+  const routes = table.routes.map((r) => {
     const info: RouteInfo = { key: r.key, target: r.target.url, ws: r.ws, changeOrigin: r.changeOrigin, source: r.source };
     if (r.rewriteStrips !== undefined) info.rewrite = `strips ${r.rewriteStrips}`;
     return info;
   });
-}
-
-export function fallbackInfo(table: RouteTable): FallbackInfo {
-  return table.fallback.kind === "static" ? { kind: "static", target: table.fallback.dir } : { kind: "frontend", target: table.fallback.target.url };
+  const fallback: FallbackInfo = table.fallback.kind === "static" ? { kind: "static", target: table.fallback.dir } : { kind: "frontend", target: table.fallback.target.url };
+  return { routes, fallback, notes: table.notes };
 }
 
 /** A route or the fallback that would send requests back to the proxy itself (`port` on loopback). */
