@@ -110,17 +110,31 @@ describe("proxy session and CLI", () => {
       assert.equal(code, 0);
     });
 
-    it("runs as SCHED_BATCH on Linux, so its wake-ups never preempt a backend on the same core", async () => {
-      const dir = workspace(viteConfig(`{ '/api': 'http://127.0.0.1:9' }`));
+    it("switches to SCHED_BATCH on Linux while requests overlap, and back once they come one at a time", async function () {
+      if (process.platform !== "linux") this.skip();
+      const a = await up("a");
+      const dir = workspace(viteConfig(`{ '/api': 'http://127.0.0.1:${a.port}' }`));
       cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
       const child = spawn(process.execPath, [CLI, "proxy", dir, "--port", "0"], { stdio: ["ignore", "pipe", "ignore"] });
       cleanup.push(() => void child.kill("SIGKILL"));
-      await once(child.stdout, "data");
-      // chrt runs in the background once the proxy listens: poll the kernel's view, with a deadline
+      let out = "";
+      child.stdout.on("data", (d) => (out += d));
+      while (!/dev proxy on http:\/\/127\.0\.0\.1:(\d+)\//.test(out)) await once(child.stdout, "data");
+      const port = Number(/127\.0\.0\.1:(\d+)\//.exec(out)![1]);
+      // the kernel's view: 0 is the default policy, 3 SCHED_BATCH
       const policy = () => /^policy\s*:\s*(\d+)$/m.exec(readFileSync(`/proc/${child.pid}/sched`, "utf8"))?.[1];
-      const deadline = Date.now() + 5000;
-      while (policy() !== "3" && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-      assert.equal(policy(), "3", "SCHED_BATCH (3) in /proc/<pid>/sched");
+      assert.equal(policy(), "0", "the default policy while idle");
+      /** Sends requests (`parallel` at a time) until `policy()` says `want`, or fails after 10 s. */
+      const loadUntil = async (parallel: number, want: string) => {
+        const deadline = Date.now() + 10_000;
+        while (policy() !== want && Date.now() < deadline) {
+          const replies = await Promise.all(Array.from({ length: parallel }, () => send(port, { path: "/api/x" })));
+          for (const r of replies) assert.equal(r.status, 200);
+        }
+        assert.equal(policy(), want);
+      };
+      await loadUntil(20, "3");
+      await loadUntil(1, "0");
     });
 
     it("speaks the IPC contract when forked: listening, request, stop", async () => {

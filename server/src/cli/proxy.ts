@@ -9,7 +9,7 @@ import { statSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { PortTakenError, type RequestRecord } from "../proxy/server";
 import type { EditorMessage, ErrorCode, ProxyMessage } from "../proxy/messages";
-import { yieldToUpstreams } from "../proxy/scheduling";
+import { AdaptiveScheduling } from "../proxy/scheduling";
 import { ProxySession } from "../proxy/session";
 import { tableInfo, TableError, type TableOptions } from "../proxy/table";
 import { tableLines } from "../proxy/table-lines";
@@ -105,10 +105,12 @@ export async function runProxy(args: readonly string[]): Promise<number> {
   }
 
   const log = new Log(send);
+  const scheduling = new AdaptiveScheduling();
   let session: ProxySession;
   try {
     session = await ProxySession.start(opts, {
       onRequest: (r) => log.request(r),
+      onRequestStart: (active) => scheduling.requestStarted(active),
       onTable: (table) => {
         log.line("table reloaded:");
         for (const line of tableLines(tableInfo(table))) log.line(line);
@@ -124,7 +126,6 @@ export async function runProxy(args: readonly string[]): Promise<number> {
     throw e;
   }
 
-  yieldToUpstreams();
   const host = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
   const url = `http://${host}:${session.port}/`;
   log.line(`CORS Doctor dev proxy on ${url}`);
@@ -138,6 +139,7 @@ export async function runProxy(args: readonly string[]): Promise<number> {
     const stop = () => {
       if (stopping) return;
       stopping = true;
+      scheduling.stop();
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
       void session.stop(DRAIN_MS).then(() => {

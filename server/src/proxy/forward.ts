@@ -8,20 +8,22 @@
  * HEAD that lost a race with an idle keep-alive connection closing is sent once more.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Dispatcher } from "undici";
 import { downstreamHeaders, upstreamHeaders, type ResponseContext } from "./headers";
 import { describeError, sendFailure, sendRefusal } from "./pages";
-import type { Pools, Upstream } from "./pools";
+import type { Exchange, ExchangeHandler, Pools, Upstream, UpstreamRequest } from "./pools";
 import type { ProxyRoute, Target } from "./table";
 import { upstreamPath } from "./upstream-path";
 
 /** Called once per request when the client's response is over (sent, failed or abandoned). */
 export type Finished = (status: number, error: string | undefined) => void;
 
-const TIMEOUTS = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT", "ETIMEDOUT"]);
-const STALE = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET"]);
+const TIMEOUTS = new Set(["HEADERS_TIMEOUT", "CONNECT_TIMEOUT", "ETIMEDOUT"]);
+/** Failures of a reused connection before any answer: the upstream closed it as it was reused. */
+const STALE = new Set(["ECONNRESET", "EPIPE", "UPSTREAM_CLOSED"]);
 /** A status text Node will write (its own check); another is replaced by Node's standard text. */
 const STATUS_TEXT = /^[\t\x20-\x7e\x80-\xff]*$/;
+/** A request target that cannot go on a request line (a rewrite may have made it). */
+const BAD_PATH = /[\x00-\x20\x7f]/;
 
 /**
  * Sends `req` to `target` (through `route`, or the fallback when undefined), `routeName` being
@@ -29,21 +31,25 @@ const STATUS_TEXT = /^[\t\x20-\x7e\x80-\xff]*$/;
  */
 export function forward(req: IncomingMessage, res: ServerResponse, route: ProxyRoute | undefined, target: Target, routeName: string, host: string, pools: Pools, finished: Finished): void {
   const path = upstreamPath(req.url!, route, target);
-  const { headers, body } = upstreamHeaders(req, route ?? { target, changeOrigin: false }, false);
   const handler = new Forwarding(req, res, { route, target, host }, routeName, finished);
-  handler.options = { method: req.method as Dispatcher.HttpMethod, path, headers, body: body ? req : null };
-  handler.upstream = pools.get(target);
   res.on("close", handler.onClose);
-  handler.upstream.dispatch(handler.options, handler);
+  if (BAD_PATH.test(path)) {
+    handler.error = `not forwarded: the upstream path ${JSON.stringify(path)} has a space or control character`;
+    sendRefusal(res, 400, `CORS Doctor's dev proxy cannot forward this request: the path it maps to (${JSON.stringify(path)}) has a space or control character`);
+    return;
+  }
+  const { headers, body } = upstreamHeaders(req, route ?? { target, changeOrigin: false }, false);
+  handler.request = { method: req.method!, path, headers, body, req };
+  handler.upstream = pools.get(target);
+  handler.exchange = handler.upstream.send(handler.request, handler);
 }
 
-/** One request's journey, as undici's dispatch handler (one object per request, no closures). */
-class Forwarding implements Dispatcher.DispatchHandler {
-  options!: Dispatcher.DispatchOptions;
+/** One request's journey (one object per request, no closures). */
+class Forwarding implements ExchangeHandler {
+  request!: UpstreamRequest;
   upstream!: Upstream;
-  private abort: ((err?: Error) => void) | undefined;
-  private resume: (() => void) | undefined;
-  private error: string | undefined;
+  exchange: Exchange | undefined;
+  error: string | undefined;
   private retried = false;
   private onDrain: (() => void) | undefined;
 
@@ -55,30 +61,26 @@ class Forwarding implements Dispatcher.DispatchHandler {
     private readonly finished: Finished,
   ) {}
 
-  onConnect(abort: (err?: Error) => void): void {
-    this.abort = abort;
-    if (this.res.destroyed) abort();
-  }
-
-  onHeaders(status: number, raw: Buffer[], resume: () => void, statusText: string): boolean {
-    if (status < 200) return true; // informational (100, 103): the client gets the final answer only
-    this.resume = resume;
+  onHeaders(status: number, raw: string[], statusText: string): void {
     const headers = downstreamHeaders(raw, this.ctx);
     try {
       if (statusText && STATUS_TEXT.test(statusText)) this.res.writeHead(status, statusText, headers);
       else this.res.writeHead(status, headers);
     } catch (err) {
-      // a header Node refuses to write: nothing was sent; undici aborts, onError answers 502
+      // a header Node refuses to write: nothing was sent; the client gets a 502, the connection closes
       this.res.statusMessage = "";
-      throw err;
+      const exchange = this.exchange;
+      const target = this.ctx.target;
+      this.error = `${target.url}: the response has a header Node will not pass on (${(err as Error).message})`;
+      sendFailure(this.req, this.res, { status: 502, route: this.routeName, target: target.url, reason: "the response has a header that cannot be passed on", hint: target.hint });
+      exchange?.abort();
     }
-    return true;
   }
 
   onData(chunk: Buffer): boolean {
     if (this.res.write(chunk)) return true;
     // the client is slower than the upstream: pause the upstream until the client drains
-    if (!this.onDrain) this.res.on("drain", (this.onDrain = () => this.resume?.()));
+    if (!this.onDrain) this.res.on("drain", (this.onDrain = () => this.exchange?.resume()));
     return false;
   }
 
@@ -86,7 +88,7 @@ class Forwarding implements Dispatcher.DispatchHandler {
     this.res.end();
   }
 
-  onError(err: Error & { code?: string }): void {
+  onError(err: Error & { code?: string }, responseStarted: boolean): void {
     const res = this.res;
     if (res.destroyed || this.req.socket.destroyed) {
       this.error ??= "the client went away";
@@ -102,14 +104,9 @@ class Forwarding implements Dispatcher.DispatchHandler {
     }
     const code = err.code ?? "";
     // an idle pooled connection the upstream closed just as it was reused: nothing was processed
-    if (!this.retried && this.options.body === null && (this.options.method === "GET" || this.options.method === "HEAD") && STALE.has(code)) {
+    if (!this.retried && !responseStarted && this.request.body === "none" && (this.request.method === "GET" || this.request.method === "HEAD") && STALE.has(code)) {
       this.retried = true;
-      this.upstream.dispatch(this.options, this);
-      return;
-    }
-    if (code === "UND_ERR_INVALID_ARG" || code === "UND_ERR_NOT_SUPPORTED") {
-      this.error = `not forwarded: ${err.message}`;
-      sendRefusal(res, 400, `CORS Doctor's dev proxy cannot forward this request: ${err.message}`);
+      this.exchange = this.upstream.send(this.request, this);
       return;
     }
     const timedOut = TIMEOUTS.has(code);
@@ -126,7 +123,7 @@ class Forwarding implements Dispatcher.DispatchHandler {
    */
   readonly onClose = (): void => {
     if (!this.res.writableEnded) {
-      this.abort?.();
+      this.exchange?.abort();
       this.error ??= "the client went away";
     }
     this.finished(this.res.statusCode, this.error);

@@ -38,11 +38,11 @@ function withoutListed(out: string[], listed: Set<string> | undefined): string[]
 }
 
 /**
- * The headers sent upstream for a request, and whether it has a body. `upgrade` adds
+ * The headers sent upstream for a request, and how its body goes up. `upgrade` adds
  * `Connection: Upgrade` and `Upgrade` back. The body's framing is the sending client's business
  * (a chunked body is re-chunked), so `Transfer-Encoding` never goes up as such.
  */
-export function upstreamHeaders(req: IncomingMessage, route: { target: Target; changeOrigin: boolean }, upgrade: boolean): { headers: string[]; body: boolean } {
+export function upstreamHeaders(req: IncomingMessage, route: { target: Target; changeOrigin: boolean }, upgrade: boolean): { headers: string[]; body: "none" | "length" | "chunked" } {
   const raw = req.rawHeaders;
   const out: string[] = [];
   let host = "";
@@ -72,7 +72,7 @@ export function upstreamHeaders(req: IncomingMessage, route: { target: Target; c
     "X-Forwarded-Host", host,
   );
   if (upgrade) headers.push("Connection", "Upgrade", "Upgrade", req.headers.upgrade ?? "websocket");
-  return { headers, body: chunked || length };
+  return { headers, body: chunked ? "chunked" : length ? "length" : "none" };
 }
 
 /** What response rewriting needs to know about the request. */

@@ -22,9 +22,12 @@ export function describeError(err: NodeJS.ErrnoException | undefined, timedOut: 
     case "ECONNREFUSED":
       return "connection refused (nothing listens there)";
     case "ECONNRESET":
-    case "UND_ERR_SOCKET":
       return "connection reset";
-    case "UND_ERR_CONNECT_TIMEOUT":
+    case "UPSTREAM_CLOSED":
+      return "the upstream closed the connection without answering";
+    case "UPSTREAM_BAD_RESPONSE":
+      return `the response could not be read: ${err.message}`;
+    case "CONNECT_TIMEOUT":
       return "connection timed out";
     case "EHOSTUNREACH":
     case "ENETUNREACH":

@@ -36,6 +36,8 @@ export interface ProxyServerOptions {
   /** How long an upstream may take to send response headers (default 120 s). */
   headersTimeoutMs?: number;
   onRequest?: (record: RequestRecord) => void;
+  /** A request started with `active` requests in flight (itself included). */
+  onRequestStart?: (active: number) => void;
 }
 
 /** The status logged for a request that got no response (nginx's "client closed request"). */
@@ -59,6 +61,7 @@ export class DevProxy {
   private drained: (() => void) | undefined;
   private readonly upgraded = new Set<Duplex>();
   private readonly onRecord: (record: RequestRecord) => void;
+  private readonly onStart: ((active: number) => void) | undefined;
   port = 0;
 
   constructor(private readonly options: ProxyServerOptions) {
@@ -66,6 +69,7 @@ export class DevProxy {
     this.host = options.host ?? "127.0.0.1";
     this.pools = new Pools({ headersTimeoutMs: options.headersTimeoutMs ?? 120_000 });
     this.onRecord = options.onRequest ?? (() => undefined);
+    this.onStart = options.onRequestStart;
     // no request timeout: uploads and server-sent events may take as long as they take
     this.server = createServer({ requestTimeout: 0, keepAliveTimeout: 30_000, noDelay: true }, this.onRequest);
     this.server.on("upgrade", this.onUpgrade);
@@ -128,6 +132,7 @@ export class DevProxy {
     const url = req.url!;
     if (this.stopping) res.shouldKeepAlive = false;
     this.active++;
+    if (this.onStart) this.onStart(this.active);
     const finished = (route: string) => (status: number, error?: string) => {
       // `res.statusCode` is 200 until a response is written: log what the client actually got
       const sent = res.headersSent ? status : NO_RESPONSE;

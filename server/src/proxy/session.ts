@@ -24,6 +24,8 @@ export interface SessionOptions extends TableOptions {
 
 export interface SessionEvents {
   onRequest?(record: RequestRecord): void;
+  /** A request started with `active` in flight (itself included). */
+  onRequestStart?(active: number): void;
   /** The table was rebuilt and differs from the one before. */
   onTable?(table: RouteTable): void;
   /** Something worth telling the user that is not a table (a config that stopped parsing). */
@@ -45,7 +47,7 @@ export class ProxySession {
     const root = resolve(options.dir);
     const model = await FolderModel.open(root, options.grammarsDir);
     const table = buildTable(model.topology, options);
-    const server = new DevProxy({ table, host: options.host, port: options.port, headersTimeoutMs: options.headersTimeoutMs, onRequest: events.onRequest });
+    const server = new DevProxy({ table, host: options.host, port: options.port, headersTimeoutMs: options.headersTimeoutMs, onRequest: events.onRequest, onRequestStart: events.onRequestStart });
     const port = await server.listen();
     const loop = loopsBack(table, port);
     if (loop) {
