@@ -104,7 +104,7 @@ class Forwarding implements ExchangeHandler {
     }
     const code = err.code ?? "";
     // an idle pooled connection the upstream closed just as it was reused: nothing was processed
-    if (!this.retried && !responseStarted && this.request.body === "none" && (this.request.method === "GET" || this.request.method === "HEAD") && STALE.has(code)) {
+    if (!this.retried && !responseStarted && this.exchange?.onReused && this.request.body === "none" && (this.request.method === "GET" || this.request.method === "HEAD") && STALE.has(code)) {
       this.retried = true;
       this.exchange = this.upstream.send(this.request, this);
       return;

@@ -66,6 +66,8 @@ const LAST_CHUNK = Buffer.from("0\r\n\r\n", "latin1");
 export class Exchange {
   /** The connection it runs on; undefined once it is over. */
   conn: Connection | undefined;
+  /** It runs on a connection that carried an earlier response (which the upstream may close as it is reused). */
+  onReused = false;
   /** The request is written in full (body included). */
   sent = false;
   /** The response head has arrived. */
@@ -121,6 +123,7 @@ class Connection implements ResponseEvents {
   start(ex: Exchange): void {
     this.exchange = ex;
     ex.conn = this;
+    ex.onReused = this.reused;
     this.keep = true;
     const r = ex.request;
     this.parser.start(r.method === "HEAD");
@@ -319,6 +322,11 @@ export class Upstream {
       return ex;
     }
     let conn = this.idle.shift();
+    // one closed by the proxy a moment ago leaves the list only on its `close` event: skip it
+    while (conn?.socket.destroyed) {
+      conn.idle = false;
+      conn = this.idle.shift();
+    }
     if (conn) conn.idle = false;
     else this.all.add((conn = new Connection(this, this.target)));
     conn.start(ex);
