@@ -1,4 +1,4 @@
-/** Upstreams that answer with bytes Node refuses to pass on: the client gets a 502, never a hang. */
+/** Upstreams that answer with bytes Node refuses to pass on: the client gets a clean answer or a 502, never a hang. */
 import { strict as assert } from "node:assert";
 import { createServer, type Server } from "node:net";
 import type { AddressInfo } from "node:net";
@@ -20,7 +20,7 @@ describe("proxy against malformed upstream answers", () => {
     for (const fn of cleanup.splice(0).reverse()) await fn();
   });
 
-  it("answers 502 when the upstream's status text has a character Node will not write", async () => {
+  it("passes on an answer whose status text Node will not write, with Node's standard text", async () => {
     const up = await rawUpstream("HTTP/1.1 200 O\x01K\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
     cleanup.push(() => new Promise((r) => up.server.close(() => r())));
     const p: Proxy = await startProxy(viteConfig(`{ '/api': 'http://127.0.0.1:${up.port}' }`));
@@ -28,5 +28,17 @@ describe("proxy against malformed upstream answers", () => {
     const r = await send(p.port, { path: "/api/x", headers: { accept: "application/json" } });
     // the answer is passed on with Node's standard status text
     assert.deepEqual([r.status, r.res.statusMessage, r.body], [200, "OK", "ok"]);
+  });
+
+  it("answers 502 when a response header has a character Node will not write", async () => {
+    const up = await rawUpstream("HTTP/1.1 200 OK\r\nX-Odd: a\x01b\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+    cleanup.push(() => new Promise((r) => up.server.close(() => r())));
+    const p: Proxy = await startProxy(viteConfig(`{ '/api': 'http://127.0.0.1:${up.port}' }`));
+    cleanup.push(() => p.stop());
+    const r = await send(p.port, { path: "/api/x", headers: { accept: "application/json" } });
+    assert.equal(r.status, 502);
+    assert.equal(JSON.parse(r.body).reason, "the response has a header that cannot be passed on");
+    const record = p.records[0] ?? (await p.nextRecord());
+    assert.match(record.error ?? "", /header Node will not pass on/);
   });
 });
