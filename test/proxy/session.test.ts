@@ -88,23 +88,30 @@ describe("proxy session and CLI", () => {
       if (!existsSync(CLI)) throw new Error("dist/cli.js is missing: run `npm run build` before the tests");
     });
 
-    it("prints the listening line, the table and one line per request, and stops on SIGTERM", async () => {
-      const a = await up("a");
-      const dir = workspace(viteConfig(`{ '/api': 'http://127.0.0.1:${a.port}' }`));
+    /** `cors-doctor proxy` over a workspace whose `/api` goes to `apiPort`, once it has printed its table. */
+    const cliProxy = async (apiPort: number) => {
+      const dir = workspace(viteConfig(`{ '/api': 'http://127.0.0.1:${apiPort}' }`));
       cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
       const child = spawn(process.execPath, [CLI, "proxy", dir, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
       cleanup.push(() => void child.kill("SIGKILL"));
-      let out = "";
-      child.stdout.on("data", (c) => (out += c));
-      while (!/table from/.test(out)) await once(child.stdout, "data");
-      const lines = out.split("\n");
+      const cli = { child, out: "" };
+      child.stdout.on("data", (c) => (cli.out += c));
+      while (!/table from/.test(cli.out)) await once(child.stdout, "data");
+      return cli;
+    };
+
+    it("prints the listening line, the table and one line per request, and stops on SIGTERM", async () => {
+      const a = await up("a");
+      const cli = await cliProxy(a.port);
+      const { child } = cli;
+      const lines = cli.out.split("\n");
       const m = /^CORS Doctor dev proxy on http:\/\/127\.0\.0\.1:(\d+)\/$/.exec(lines[0]);
       assert.ok(m, lines[0]);
       assert.match(lines[1], new RegExp(`^  /api +-> http://127\\.0\\.0\\.1:${a.port}  changeOrigin$`));
       assert.match(lines[2], /^  \(frontend\) -> http:\/\/localhost:5999$/);
       assert.equal((await send(Number(m[1]), { path: "/api/items" })).body, "a");
-      while (!/GET \/api\/items/.test(out)) await once(child.stdout, "data");
-      assert.match(out, /\nGET \/api\/items -> \/api 200 \d+\.\dms\n/);
+      while (!/GET \/api\/items/.test(cli.out)) await once(child.stdout, "data");
+      assert.match(cli.out, /\nGET \/api\/items -> \/api 200 \d+\.\dms\n/);
       child.kill("SIGTERM");
       const [code] = await once<number>(child, "exit").then((c) => [c]);
       assert.equal(code, 0);
@@ -113,13 +120,7 @@ describe("proxy session and CLI", () => {
     it("switches to SCHED_BATCH on Linux while requests overlap, and back once they come one at a time", async function () {
       if (process.platform !== "linux") this.skip();
       const a = await up("a");
-      const dir = workspace(viteConfig(`{ '/api': 'http://127.0.0.1:${a.port}' }`));
-      cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-      const child = spawn(process.execPath, [CLI, "proxy", dir, "--port", "0"], { stdio: ["ignore", "pipe", "ignore"] });
-      cleanup.push(() => void child.kill("SIGKILL"));
-      let out = "";
-      child.stdout.on("data", (d) => (out += d));
-      while (!/dev proxy on http:\/\/127\.0\.0\.1:(\d+)\//.test(out)) await once(child.stdout, "data");
+      const { child, out } = await cliProxy(a.port);
       const port = Number(/127\.0\.0\.1:(\d+)\//.exec(out)![1]);
       // the kernel's view: 0 is the default policy, 3 SCHED_BATCH
       const policy = () => /^policy\s*:\s*(\d+)$/m.exec(readFileSync(`/proc/${child.pid}/sched`, "utf8"))?.[1];

@@ -9,7 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { downstreamHeaders, upstreamHeaders, type ResponseContext } from "./headers";
-import { describeError, sendFailure, sendRefusal } from "./pages";
+import { describeError, sendFailure } from "./pages";
 import type { Exchange, ExchangeHandler, Pools, Upstream, UpstreamRequest } from "./pools";
 import type { ProxyRoute, Target } from "./table";
 import { upstreamPath } from "./upstream-path";
@@ -22,8 +22,6 @@ const TIMEOUTS = new Set(["HEADERS_TIMEOUT", "CONNECT_TIMEOUT", "ETIMEDOUT"]);
 const STALE = new Set(["ECONNRESET", "EPIPE", "UPSTREAM_CLOSED"]);
 /** A status text Node will write (its own check); another is replaced by Node's standard text. */
 const STATUS_TEXT = /^[\t\x20-\x7e\x80-\xff]*$/;
-/** A request target that cannot go on a request line (a rewrite may have made it). */
-const BAD_PATH = /[\x00-\x20\x7f]/;
 
 /**
  * Sends `req` to `target` (through `route`, or the fallback when undefined), `routeName` being
@@ -33,11 +31,8 @@ export function forward(req: IncomingMessage, res: ServerResponse, route: ProxyR
   const path = upstreamPath(req.url!, route, target);
   const handler = new Forwarding(req, res, { route, target, host }, routeName, finished);
   res.on("close", handler.onClose);
-  if (BAD_PATH.test(path)) {
-    handler.error = `not forwarded: the upstream path ${JSON.stringify(path)} has a space or control character`;
-    sendRefusal(res, 400, `CORS Doctor's dev proxy cannot forward this request: the path it maps to (${JSON.stringify(path)}) has a space or control character`);
-    return;
-  }
+  // the request line and headers go up as they are: Node's parser admitted no space or control
+  // character in the client's target or headers, and a target's own path is URL-encoded
   const { headers, body } = upstreamHeaders(req, route ?? { target, changeOrigin: false }, false);
   handler.request = { method: req.method!, path, headers, body, req };
   handler.upstream = pools.get(target);

@@ -72,9 +72,13 @@ export class Exchange {
   sent = false;
   /** The response head has arrived. */
   headed = false;
-  over = false;
 
   constructor(readonly request: UpstreamRequest, readonly handler: ExchangeHandler) {}
+
+  /** It has ended (completed, failed or aborted), or never got a connection. */
+  get over(): boolean {
+    return this.conn === undefined;
+  }
 
   /** Reading the response goes on after `onData` returned false (the reader drained). */
   resume(): void {
@@ -96,7 +100,6 @@ class Connection implements ResponseEvents {
   idle = false;
   /** Has carried a response (a request that fails on it before any answer may be sent again). */
   reused = false;
-  private connected = false;
   /** The current response lets the connection carry another request. */
   private keep = true;
   /** Reading is paused for a reader that cannot take more. */
@@ -154,7 +157,6 @@ class Connection implements ResponseEvents {
   }
 
   private end(ex: Exchange): void {
-    ex.over = true;
     ex.conn = undefined;
     this.exchange = undefined;
   }
@@ -275,13 +277,13 @@ class Connection implements ResponseEvents {
     this.upstream.lost(this);
   };
 
+  /** Connected: the connect timeout is off (so `timeout` fires only while connecting). */
   private readonly onConnect = (): void => {
-    this.connected = true;
     this.socket.setTimeout(0);
   };
 
   private readonly onConnectTimeout = (): void => {
-    if (!this.connected) this.fail(new UpstreamError("CONNECT_TIMEOUT", `no connection within ${CONNECT_TIMEOUT_MS / 1000} s`));
+    this.fail(new UpstreamError("CONNECT_TIMEOUT", `no connection within ${CONNECT_TIMEOUT_MS / 1000} s`));
   };
 
   private readonly onHeadersTimeout = (): void => {
@@ -317,7 +319,6 @@ export class Upstream {
   send(request: UpstreamRequest, handler: ExchangeHandler): Exchange {
     const ex = new Exchange(request, handler);
     if (this.destroyed) {
-      ex.over = true;
       handler.onError(new UpstreamError("STOPPING", "the proxy is stopping"), false);
       return ex;
     }
