@@ -7,12 +7,12 @@
  */
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { analyze } from "../server/src/analysis/analyze.ts";
-import { buildTopology } from "../server/src/analysis/model/build.ts";
-import { WorkspaceIndex } from "../server/src/analysis/workspace-index.ts";
+import { analyze } from "../server/src/project/run-rules.ts";
+import { buildTopology } from "../server/src/model/build.ts";
+import { WorkspaceIndex } from "../server/src/project/workspace-index.ts";
 import { readText, walk } from "../server/src/host/files.ts";
 import { loadGrammars } from "../server/src/host/grammars.ts";
-import { readClientModule } from "../server/src/analysis/parse/http-calls.ts";
+import { readClientModule } from "../server/src/kinds/js/http-calls.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 

@@ -6,8 +6,8 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
 import * as vscode from "vscode";
-import type { EditorMessage, ProxyMessage, TableInfo } from "../../server/src/proxy/messages";
-import { tableLines } from "../../server/src/proxy/table-lines";
+import type { EditorMessage, ProxyMessage, TableInfo } from "../../protocol/proxy-messages";
+import { tableLines } from "../../protocol/table-lines";
 
 /** How long Stop waits for in-flight requests before the process is killed. */
 const STOP_TIMEOUT_MS = 7000;

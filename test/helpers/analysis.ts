@@ -7,13 +7,13 @@
 import ts from "typescript";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { analyze, type Reported, type RuleSettings } from "../../server/src/analysis/analyze";
-import { buildTopology } from "../../server/src/analysis/model/build";
-import type { Position, Range } from "../../server/src/analysis/model/range";
-import type { Topology } from "../../server/src/analysis/model/topology";
-import { grammarFor, type Grammars, type GrammarName, type Tree } from "../../server/src/analysis/parse/tree-sitter";
-import type { Fix, TextEdit } from "../../server/src/analysis/rules/rule";
-import { WorkspaceIndex } from "../../server/src/analysis/workspace-index";
+import { analyze, type Reported, type RuleSettings } from "../../server/src/project/run-rules";
+import { buildTopology } from "../../server/src/model/build";
+import type { Position, Range } from "../../server/src/core/range";
+import type { Topology } from "../../server/src/model/topology";
+import { grammarFor, type Grammars, type GrammarName, type Tree } from "../../server/src/kinds/tree-sitter";
+import type { Fix, TextEdit } from "../../server/src/rules/rule";
+import { WorkspaceIndex } from "../../server/src/project/workspace-index";
 import { loadGrammars } from "../../server/src/host/grammars";
 import { readText, walk } from "../../server/src/host/files";
 

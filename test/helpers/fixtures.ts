@@ -5,7 +5,7 @@
  */
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { Reported } from "../../server/src/analysis/analyze";
+import type { Reported } from "../../server/src/project/run-rules";
 import { ROOT, type Files } from "./analysis";
 
 export const FIXTURES = join(ROOT, "test", "fixtures", "rules");

@@ -1,6 +1,6 @@
 /** The route table: built from the model's proxy entries, matched by the model's matcher. */
 import { strict as assert } from "node:assert";
-import { proxyFor } from "../../server/src/analysis/model/match";
+import { proxyFor } from "../../server/src/model/match";
 import { buildTable, loopsBack, tableInfo, TableError } from "../../server/src/proxy/table";
 import { topologyOf, type Files } from "../helpers/analysis";
 import { viteConfig } from "./servers";

@@ -11,9 +11,9 @@ import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Reported } from "../../server/src/analysis/analyze";
-import { isEnvFile } from "../../server/src/analysis/parse/env-file";
-import type { Fix } from "../../server/src/analysis/rules/rule";
+import type { Reported } from "../../server/src/project/run-rules";
+import { isEnvFile } from "../../server/src/kinds/env/read";
+import type { Fix } from "../../server/src/rules/rule";
 import { analyzeFiles, applyFix, hasSyntaxError, readFolder, touchedFiles, where, type Files } from "../helpers/analysis";
 import { fixtureCases, isFixtureMeta, MISSION_RULES } from "../helpers/fixtures";
 

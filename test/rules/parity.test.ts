@@ -6,8 +6,8 @@
 import { strict as assert } from "node:assert";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { RULES } from "../../server/src/analysis/rules/index";
-import { docsUrl } from "../../server/src/analysis/rules/docs";
+import { RULES } from "../../server/src/rules/registry";
+import { docsUrl } from "../../server/src/rules/docs";
 import { ROOT } from "../helpers/analysis";
 import { FIXTURES, MISSION_RULES } from "../helpers/fixtures";
 

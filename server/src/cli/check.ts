@@ -1,7 +1,7 @@
 /**
  * `cors-doctor check <dir>`: walks the folder, builds the model once, runs the rules.
  */
-import { analyze, type Reported } from "../analysis/analyze";
+import { analyze, type Reported } from "../project/run-rules";
 import { FolderModel } from "../host/folder-model";
 
 export interface CheckResult {

@@ -2,9 +2,9 @@
  * The CLI's output formats (cli.md): `json` (the contract the acceptance check reads), `text`
  * with code frames, and SARIF 2.1.0 for code scanning.
  */
-import type { Reported } from "../analysis/analyze";
-import { RULES } from "../analysis/rules/index";
-import { docsUrl } from "../analysis/rules/docs";
+import type { Reported } from "../project/run-rules";
+import { RULES } from "../rules/registry";
+import { docsUrl } from "../rules/docs";
 
 export function toJson(root: string, findings: readonly Reported[]): string {
   return JSON.stringify(

@@ -5,7 +5,7 @@
  */
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import { ruleById } from "../analysis/rules/index";
+import { ruleById } from "../rules/registry";
 import { check } from "./check";
 import { PROXY_USAGE, runProxy } from "./proxy";
 import { toJson, toSarif, toText } from "./formats";

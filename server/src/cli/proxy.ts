@@ -8,11 +8,11 @@
 import { statSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { PortTakenError, type RequestRecord } from "../proxy/server";
-import type { EditorMessage, ErrorCode, ProxyMessage } from "../proxy/messages";
+import type { EditorMessage, ErrorCode, ProxyMessage } from "../../../protocol/proxy-messages";
 import { AdaptiveScheduling } from "../proxy/scheduling";
 import { ProxySession } from "../proxy/session";
 import { tableInfo, TableError, type TableOptions } from "../proxy/table";
-import { tableLines } from "../proxy/table-lines";
+import { tableLines } from "../../../protocol/table-lines";
 
 export const PROXY_USAGE = `Usage: cors-doctor proxy [dir] [--port N] [--host H] [--static DIR] [--frontend URL] [--route KEY=URL]... [--config PATH]
 

@@ -5,9 +5,9 @@
  */
 import { existsSync } from "node:fs";
 import { sep } from "node:path";
-import { buildTopology } from "../analysis/model/build";
-import type { Topology } from "../analysis/model/topology";
-import { WorkspaceIndex } from "../analysis/workspace-index";
+import { buildTopology } from "../model/build";
+import type { Topology } from "../model/topology";
+import { WorkspaceIndex } from "../project/workspace-index";
 import { readText, walk } from "./files";
 import { loadGrammars } from "./grammars";
 

@@ -3,7 +3,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Grammars } from "../analysis/parse/tree-sitter";
+import { Grammars } from "../kinds/tree-sitter";
 
 let loading: Promise<Grammars> | undefined;
 

@@ -12,7 +12,7 @@ import {
   type Diagnostic,
   type WorkspaceEdit,
 } from "vscode-languageserver/node";
-import type { Fix } from "../analysis/rules/rule";
+import type { Fix } from "../rules/rule";
 import { SOURCE, type DiagnosticData } from "./diagnostics";
 import type { Folder } from "./workspace";
 

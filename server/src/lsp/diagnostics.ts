@@ -3,9 +3,9 @@
  * information, and the fixes in `data` so the code-action handler is a mapping.
  */
 import { DiagnosticSeverity, type Diagnostic } from "vscode-languageserver/node";
-import type { Reported } from "../analysis/analyze";
-import { docsUrl } from "../analysis/rules/docs";
-import type { Fix } from "../analysis/rules/rule";
+import type { Reported } from "../project/run-rules";
+import { docsUrl } from "../rules/docs";
+import type { Fix } from "../rules/rule";
 
 export const SOURCE = "cors-doctor";
 

@@ -20,11 +20,11 @@ import {
   type TextDocumentContentChangeEvent,
 } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { analyze, type Reported } from "../analysis/analyze";
-import { fixAll } from "../analysis/fix-all";
-import { buildTopology } from "../analysis/model/build";
-import type { DocumentEdit } from "../analysis/workspace-index";
-import type { Grammars } from "../analysis/parse/tree-sitter";
+import { analyze, type Reported } from "../project/run-rules";
+import { fixAll } from "../project/fix-all";
+import { buildTopology } from "../model/build";
+import type { DocumentEdit } from "../project/workspace-index";
+import type { Grammars } from "../kinds/tree-sitter";
 import { loadGrammars } from "../host/grammars";
 import { FIX_ALL_COMMAND, FIX_ALL_KIND, quickFixes, toWorkspaceEdit } from "./code-actions";
 import { toDiagnostic } from "./diagnostics";

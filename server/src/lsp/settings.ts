@@ -3,9 +3,9 @@
  * excluded globs (`corsDoctor.files.exclude` plus the editor's `files.exclude`).
  */
 import picomatch from "picomatch";
-import type { RuleSettings } from "../analysis/analyze";
-import { RULES } from "../analysis/rules/index";
-import type { SeveritySetting } from "../analysis/rules/rule";
+import type { RuleSettings } from "../project/run-rules";
+import { RULES } from "../rules/registry";
+import type { SeveritySetting } from "../rules/rule";
 
 export interface Settings {
   rules: RuleSettings;

@@ -6,9 +6,9 @@
 import { realpathSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { URI } from "vscode-uri";
-import { WorkspaceIndex } from "../analysis/workspace-index";
-import type { Topology } from "../analysis/model/topology";
-import type { Grammars } from "../analysis/parse/tree-sitter";
+import { WorkspaceIndex } from "../project/workspace-index";
+import type { Topology } from "../model/topology";
+import type { Grammars } from "../kinds/tree-sitter";
 import { isSkippedPath, readText, walk } from "../host/files";
 
 export class Folder {

@@ -6,10 +6,10 @@
  * their place in match order as placeholders: requests they take reach the fallback (the frontend
  * dev server, whose own proxy runs the real config) instead of a later, broader key. No I/O.
  */
-import { compileKey, proxyFor } from "../analysis/model/match";
+import { compileKey, proxyFor } from "../model/match";
 import { basename, dirname } from "node:path/posix";
-import type { Backend, Frontend, ProxyEntry, Topology } from "../analysis/model/topology";
-import type { FallbackInfo, RouteInfo, TableInfo } from "./messages";
+import type { Backend, Frontend, ProxyEntry, Topology } from "../model/topology";
+import type { FallbackInfo, RouteInfo, TableInfo } from "../../../protocol/proxy-messages";
 
 /** An upstream as the proxy contacts it. */
 export interface Target {

@@ -1,0 +1,129 @@
+/**
+ * Backends: every FastAPI/Starlette app outside tests, its routes with full paths (following
+ * `include_router` across modules), its CORS attachments and the port it is served on.
+ */
+import type { PortsFacts, PyExpr, PyFacts } from "../core/facts";
+import { dirname, isUnder, resolvePyImport, resolvePyModule } from "../core/paths";
+import type { Backend, Route, Topology, WorkspaceInput } from "./topology";
+
+/** Python files whose apps are not backends: tests and their fixtures. */
+export function isPythonTest(path: string): boolean {
+  return /(^|\/)(tests?|testing)\//.test(path) || /(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/.test(path);
+}
+
+export function findBackends(input: WorkspaceInput): { backends: Backend[]; cors: Topology["cors"] } {
+  const py = (file: string) => {
+    const f = input.facts.get(file);
+    return f?.kind === "python" ? f : undefined;
+  };
+  const backends: Backend[] = [];
+  const cors: Topology["cors"] = [];
+  const portOf = portFinder(input);
+  for (const [file, facts] of input.facts) {
+    if (facts.kind !== "python" || isPythonTest(file)) continue;
+    for (const c of facts.cors) cors.push({ file, fact: c, facts });
+    for (const app of facts.apps) {
+      const { routes, known } = collectRoutes(file, app.name, input, py);
+      backends.push({
+        file,
+        app: app.name,
+        range: app.range,
+        cors: facts.cors.filter((c) => c.app === app.name),
+        routes,
+        routesKnown: known && strOf(app.rootPath) !== undefined,
+        port: facts.uvicornPort ?? portOf(file, app.name) ?? 8000,
+        facts,
+      });
+    }
+  }
+  backends.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start.line - b.range.start.line));
+  cors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.fact.range.start.line - b.fact.range.start.line));
+  return { backends, cors };
+}
+
+function strOf(expr: PyExpr | undefined): string | undefined {
+  if (!expr) return "";
+  return expr.kind === "str" ? expr.value : undefined;
+}
+
+/** The app's routes with full paths, following `include_router` across modules. */
+function collectRoutes(file: string, app: string, input: WorkspaceInput, py: (f: string) => PyFacts | undefined): { routes: Route[]; known: boolean } {
+  const routes: Route[] = [];
+  let known = true;
+  const seen = new Set<string>();
+  const visit = (f: string, owner: string, prefix: string | undefined, depth: number) => {
+    const key = `${f}:${owner}:${prefix}`;
+    const facts = py(f);
+    if (!facts || seen.has(key) || depth > 12) return;
+    seen.add(key);
+    const router = facts.routers.find((r) => r.name === owner);
+    let own = prefix;
+    if (router?.prefix) {
+      const p = strOf(router.prefix);
+      own = own === undefined || p === undefined ? undefined : own + p;
+    }
+    if (facts.mounts.some((m) => m.owner === owner)) known = false;
+    for (const r of facts.routes) {
+      if (r.owner !== owner) continue;
+      const p = strOf(r.path);
+      const path = own === undefined || p === undefined ? undefined : own + p;
+      if (path === undefined) known = false;
+      routes.push({ methods: r.methods, path, fact: r, file: f });
+    }
+    for (const inc of facts.includes) {
+      if (inc.owner !== owner) continue;
+      const target = findRouter(f, inc.router, input, py);
+      const p = strOf(inc.prefix);
+      if (!target) {
+        known = false;
+        continue;
+      }
+      visit(target.file, target.name, own === undefined || p === undefined ? undefined : own + p, depth + 1);
+    }
+  };
+  visit(file, app, "", 0);
+  if (routes.some((r) => r.path === undefined)) known = false;
+  return { routes, known };
+}
+
+function findRouter(file: string, expr: PyExpr, input: WorkspaceInput, py: (f: string) => PyFacts | undefined, depth = 0): { file: string; name: string } | undefined {
+  const facts = py(file);
+  if (!facts || depth > 8) return undefined;
+  if (expr.kind === "name") {
+    if (facts.routers.some((r) => r.name === expr.name) || facts.routes.some((r) => r.owner === expr.name)) return { file, name: expr.name };
+    const imp = facts.imports.find((i) => i.local === expr.name && i.name);
+    if (!imp) return undefined;
+    const mod = resolvePyModule(file, imp.module, input.files);
+    return mod ? findRouter(mod, { kind: "name", name: imp.name!, range: expr.range }, input, py, depth + 1) : undefined;
+  }
+  if (expr.kind === "attr" && expr.object.kind === "name") {
+    const moduleName = expr.object.name;
+    const imp = facts.imports.find((i) => i.local === moduleName);
+    if (!imp) return undefined;
+    // `posts.router`: `posts` is a module (`import app.routers.posts as posts` or a submodule import)
+    const found = imp.name ? resolvePyImport(file, imp.module, imp.name, input.files) : undefined;
+    const module = imp.name ? (found && !found.name ? found.file : undefined) : resolvePyModule(file, imp.module, input.files);
+    return module ? findRouter(module, { kind: "name", name: expr.name, range: expr.range }, input, py, depth + 1) : undefined;
+  }
+  return undefined;
+}
+
+/** The port a command (`uvicorn pkg.main:app --port N` in a Dockerfile, compose file, ...) gives an app. */
+function portFinder(input: WorkspaceInput): (file: string, app: string) => number | undefined {
+  const commands: { app: string | undefined; port: number; hostSide: boolean; from: string }[] = [];
+  for (const [file, facts] of input.facts) if (facts.kind === "ports") for (const c of (facts as PortsFacts).commands) commands.push({ ...c, from: file });
+  // the host side of a compose mapping is where a browser or proxy reaches the app
+  commands.sort((a, b) => Number(b.hostSide) - Number(a.hostSide));
+  return (file, app) => {
+    const module = file.replace(/\.py$/, "").replace(/\/__init__$/, "").split("/");
+    for (const c of commands) {
+      // a command names modules from its own folder (or below it, for a build context)
+      if (!c.app || !isUnder(file, dirname(c.from))) continue;
+      const [mod, attr] = c.app.split(":");
+      if ((attr ?? "app") !== app) continue;
+      const parts = mod.split(".");
+      if (parts.length <= module.length && parts.every((p, i) => module[module.length - parts.length + i] === p)) return c.port;
+    }
+    return undefined;
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * The one matcher: which proxy entry a path takes (Vite's semantics: plain keys by prefix, `^`
+ * keys as regular expressions, first match in object order), which routes serve a path, and
+ * which paths Vite serves itself. Rules and the dev proxy both use it.
+ */
+import type { Backend, Frontend, ProxyEntry, Route, UrlValue } from "./topology";
+import { join } from "../core/paths";
+
+/** What the proxy does with a path: an entry, `none` (no key matches), or `unknown`. */
+export type ProxyMatch = { kind: "entry"; entry: ProxyEntry } | { kind: "none" } | { kind: "unknown" };
+
+/** Holes in a partly known path are tried with these, so a regex key that could match does. */
+const HOLE_SAMPLES = ["", "x", "1", "x/y", "-", "x.json"];
+
+/** The proxy entry that takes a root-relative path (possibly only partly known). */
+export function proxyFor(frontend: Frontend, path: UrlValue): ProxyMatch {
+  const table = frontend.proxy;
+  if (!table || table.kind === "unknown") return { kind: "unknown" };
+  for (const entry of table.entries) {
+    const m = entryMatches(entry, path);
+    if (m === "yes") return { kind: "entry", entry };
+    if (m === "maybe") return { kind: "unknown" };
+  }
+  return { kind: "none" };
+}
+
+function entryMatches(entry: ProxyEntry, path: UrlValue): "yes" | "no" | "maybe" {
+  if (entry.key.startsWith("^")) {
+    if (!entry.regex) return "maybe";
+    if (path.exact) return entry.regex.test(path.text) ? "yes" : "no";
+    const hits = HOLE_SAMPLES.filter((s) => entry.regex!.test(path.text + s)).length;
+    return hits === HOLE_SAMPLES.length ? "yes" : hits > 0 ? "maybe" : "no";
+  }
+  if (path.text.startsWith(entry.key)) return "yes";
+  if (!path.exact && entry.key.startsWith(path.text)) return "maybe";
+  return "no";
+}
+
+/** Compiles a `^` proxy key the way Vite does (`new RegExp(key)`). */
+export function compileKey(key: string): RegExp | undefined {
+  if (!key.startsWith("^")) return undefined;
+  try {
+    return new RegExp(key);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether Vite's dev server itself answers a root-relative path (public files, sources, its own endpoints). */
+export function servedByVite(frontend: Frontend, path: UrlValue, files: ReadonlySet<string>): boolean | "maybe" {
+  const text = path.text.split(/[?#]/)[0];
+  if (/^\/(src|@vite|@fs|@id|@react-refresh|node_modules)(\/|$)/.test(text)) return true;
+  if (frontend.config?.mockPlugin || frontend.config?.appRoutes) return "maybe";
+  if (frontend.config?.middlewarePaths.some((p) => text.startsWith(p) || (!path.exact && p.startsWith(text)))) return "maybe";
+  if (text === "/" || text === "/index.html") return path.exact ? true : "maybe";
+  const rel = decodeSafe(text.slice(1));
+  const publicPath = join(frontend.root, "public", rel);
+  const rootPath = join(frontend.root, rel);
+  if (path.exact) return files.has(publicPath) || files.has(rootPath);
+  // A partly known path may still name a public file: silent when any public file could match.
+  const prefix = join(frontend.root, "public") + "/" + rel;
+  return publicFiles(files, join(frontend.root, "public")).some((f) => f.startsWith(prefix)) ? "maybe" : false;
+}
+
+const publicCache = new WeakMap<ReadonlySet<string>, Map<string, string[]>>();
+
+/** The files under a `public/` folder (cached per file set). */
+function publicFiles(files: ReadonlySet<string>, dir: string): string[] {
+  let byDir = publicCache.get(files);
+  if (!byDir) publicCache.set(files, (byDir = new Map()));
+  let list = byDir.get(dir);
+  if (!list) {
+    list = [...files].filter((f) => f.startsWith(dir + "/"));
+    byDir.set(dir, list);
+  }
+  return list;
+}
+
+function decodeSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** Routes of a backend that serve a path (`{param}` segments match one segment, `{p:path}` the rest). */
+export function routesFor(backend: Backend, path: string, method?: string): Route[] {
+  const clean = path.split(/[?#]/)[0];
+  return backend.routes.filter((r) => r.path !== undefined && routePattern(r.path).test(clean) && (!method || r.methods.includes(method) || (method === "HEAD" && r.methods.includes("GET"))));
+}
+
+const patterns = new Map<string, RegExp>();
+
+function routePattern(route: string): RegExp {
+  let re = patterns.get(route);
+  if (!re) {
+    const body = route
+      .split(/(\{[^}]+\})/)
+      .map((part) => (/^\{[^}]+:path\}$/.test(part) ? ".*" : /^\{[^}]+\}$/.test(part) ? "[^/]+" : part.replace(/[.*+?^$()|[\]\\]/g, "\\$&")))
+      .join("");
+    re = new RegExp(`^${body}$`);
+    patterns.set(route, re);
+  }
+  return re;
+}
