@@ -7,9 +7,7 @@
  */
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { analyze } from "../server/src/project/run-rules.ts";
-import { buildTopology } from "../server/src/model/build.ts";
-import { WorkspaceIndex } from "../server/src/project/workspace-index.ts";
+import { Project } from "../server/src/project/project.ts";
 import { readText, walk } from "../server/src/host/files.ts";
 import { loadGrammars } from "../server/src/host/grammars.ts";
 import { readClientModule } from "../server/src/kinds/js/http-calls.ts";
@@ -33,7 +31,7 @@ async function main() {
   let bytes = 0;
   let reads = 0;
   let readMs = 0;
-  const index = new WorkspaceIndex(grammars, (rel) => {
+  const index = new Project(grammars, (rel) => {
     const t = performance.now();
     const text = readText(root, rel);
     readMs += performance.now() - t;
@@ -42,11 +40,9 @@ async function main() {
     return text;
   });
   index.setFiles(files);
-  const input = index.input();
-  lap("read + prefilter + parse + facts", `${reads} reads (${(bytes / 1e6).toFixed(1)} MB, ${readMs.toFixed(0)} ms of it reading), ${index.parseCount} parsed, ${input.facts.size} with facts`);
-  const topology = buildTopology(input);
-  lap("build topology", `${topology.calls.length} calls`);
-  const findings = analyze(topology, {});
+  const topology = index.topology();
+  lap("read + prefilter + parse + facts + join", `${reads} reads (${(bytes / 1e6).toFixed(1)} MB, ${readMs.toFixed(0)} ms of it reading), ${index.parseCount} parsed, ${topology.calls.length} calls`);
+  const findings = index.findings({});
   lap("rules", `${findings.length} findings`);
   console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 
@@ -58,7 +54,7 @@ async function main() {
   const row = text.slice(0, at).split("\n").length - 1;
   const column = at - (text.lastIndexOf("\n", at - 1) + 1);
   let tree = grammars.parse("typescript", text);
-  const steps = { "reparse + facts of the file": [], "  of which: incremental reparse": [], "  of which: readClientModule": [], "index.input()": [], buildTopology: [], analyze: [] };
+  const steps = { "reparse + facts of the file": [], "  of which: incremental reparse": [], "  of which: readClientModule": [], "facts + join (project.topology())": [], rules: [] };
   for (let i = 0; i < 40; i++) {
     const insert = i % 2 === 0;
     text = insert ? text.slice(0, at) + "x" + text.slice(at) : text.slice(0, at) + text.slice(at + 1);
@@ -80,12 +76,10 @@ async function main() {
     };
     index.setDocument(big, text, i + 2, [edit]);
     time("reparse + facts of the file");
-    const input = index.input();
-    time("index.input()");
-    const topology = buildTopology(input);
-    time("buildTopology");
-    analyze(topology, {});
-    time("analyze");
+    index.topology();
+    time("facts + join (project.topology())");
+    index.findings({});
+    time("rules");
   }
   console.log(`\nper edit of ${big} (median of 40, after the first 4):`);
   for (const [k, v] of Object.entries(steps)) {

@@ -4,6 +4,7 @@
  * channel, restarts it when its settings change, and stops it by draining.
  */
 import { fork, type ChildProcess } from "node:child_process";
+import { isLoopbackHost } from "../../protocol/loopback";
 import { resolve } from "node:path";
 import * as vscode from "vscode";
 import type { EditorMessage, ProxyMessage, TableInfo } from "../../protocol/proxy-messages";
@@ -153,7 +154,7 @@ export class DevProxy implements vscode.Disposable {
       this.showStatus(m.port);
       this.output.appendLine(`listening on ${m.url}`);
       this.printTable(m);
-      if (m.host !== "127.0.0.1" && m.host !== "localhost" && m.host !== "::1") {
+      if (!isLoopbackHost(m.host)) {
         void vscode.window.showWarningMessage(`CORS Doctor: the dev proxy listens on ${m.host}, so other machines can reach your dev servers through it.`);
       }
     } else if (m.type === "table") {

@@ -4,7 +4,8 @@
  */
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { createLanguageClient, LANGUAGES } from "./language-client";
+import { DOCUMENTS, FIX_ALL_COMMAND, INDEXED_NOTIFICATION, SOURCE } from "../../protocol/lsp";
+import { createLanguageClient } from "./language-client";
 import { DevProxy, type ProxyState } from "./dev-proxy";
 
 /** When the bundle started loading (esbuild.mjs puts it first), and when its code was all loaded. */
@@ -42,7 +43,7 @@ export function activate(context: vscode.ExtensionContext): CorsDoctorApi {
   let activatedAt = 0;
 
   const onDiagnostics = vscode.languages.onDidChangeDiagnostics((e) => {
-    if (!e.uris.some((uri) => vscode.languages.getDiagnostics(uri).some((d) => d.source === "cors-doctor"))) return;
+    if (!e.uris.some((uri) => vscode.languages.getDiagnostics(uri).some((d) => d.source === SOURCE))) return;
     timings.firstDiagnosticsMs = Math.round(performance.now() - activatedAt);
     output.info(`first diagnostics ${timings.firstDiagnosticsMs} ms after activation`);
     onDiagnostics.dispose();
@@ -65,14 +66,14 @@ export function activate(context: vscode.ExtensionContext): CorsDoctorApi {
   );
 
   // in the language status of the files it reads: what the server indexed, a click to its log
-  const status = vscode.languages.createLanguageStatusItem("corsDoctor.status", LANGUAGES);
+  const status = vscode.languages.createLanguageStatusItem("corsDoctor.status", [...DOCUMENTS.languages]);
   status.name = "CORS Doctor";
   status.text = "CORS Doctor";
   status.detail = "indexing";
   status.busy = true;
   status.command = { command: "corsDoctor.showOutput", title: "Show Output" };
   context.subscriptions.push(status);
-  lsp.onNotification("corsDoctor/indexed", (p: { files: number; ms: number }) => {
+  lsp.onNotification(INDEXED_NOTIFICATION, (p: { files: number; ms: number }) => {
     timings.indexedMs ??= Math.round(performance.now() - activatedAt);
     output.info(`indexed ${p.files} files in ${p.ms} ms`);
     status.busy = false;
@@ -102,7 +103,7 @@ async function fixAll(lsp: LanguageClient): Promise<void> {
     void vscode.window.showWarningMessage("CORS Doctor: the language server is not running yet.");
     return;
   }
-  const result = (await lsp.sendRequest("workspace/executeCommand", { command: "corsDoctor.server.fixAll", arguments: [] })) as
+  const result = (await lsp.sendRequest("workspace/executeCommand", { command: FIX_ALL_COMMAND, arguments: [] })) as
     | { files: number }
     | null;
   const files = result?.files ?? 0;

@@ -5,9 +5,7 @@
  */
 import * as vscode from "vscode";
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
-
-/** Languages whose open documents the server reads (it reads closed files from disk itself). */
-export const LANGUAGES = ["javascript", "javascriptreact", "typescript", "typescriptreact", "python"];
+import { DOCUMENTS, SOURCE } from "../../protocol/lsp";
 
 export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
   const module = context.asAbsolutePath("dist/server.js");
@@ -17,10 +15,10 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
-      ...LANGUAGES.map((language) => ({ scheme: "file", language })),
-      { scheme: "file", pattern: "**/.env*" },
+      ...DOCUMENTS.languages.map((language) => ({ scheme: "file", language })),
+      ...DOCUMENTS.patterns.map((pattern) => ({ scheme: "file", pattern })),
     ],
-    diagnosticCollectionName: "cors-doctor",
+    diagnosticCollectionName: SOURCE,
     outputChannel: output,
     // the server pulls `corsDoctor` settings and registers for their changes itself
     synchronize: {},

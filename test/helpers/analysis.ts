@@ -7,13 +7,13 @@
 import ts from "typescript";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { analyze, type Reported, type RuleSettings } from "../../server/src/project/run-rules";
-import { buildTopology } from "../../server/src/model/build";
-import type { Position, Range } from "../../server/src/core/range";
+import { applyEdits, offsetAt } from "../../server/src/core/edits";
+import type { Reported, RuleSettings } from "../../server/src/project/run-rules";
+import { Project } from "../../server/src/project/project";
+import type { Range } from "../../server/src/core/range";
 import type { Topology } from "../../server/src/model/topology";
 import { grammarFor, type Grammars, type GrammarName, type Tree } from "../../server/src/kinds/tree-sitter";
 import type { Fix, TextEdit } from "../../server/src/rules/rule";
-import { WorkspaceIndex } from "../../server/src/project/workspace-index";
 import { loadGrammars } from "../../server/src/host/grammars";
 import { readText, walk } from "../../server/src/host/files";
 
@@ -59,20 +59,20 @@ export async function hasSyntaxError(path: string, text: string): Promise<boolea
   return ((source as unknown as { parseDiagnostics: unknown[] }).parseDiagnostics ?? []).length > 0;
 }
 
+export { applyEdits, offsetAt };
+
 export interface Analysis {
   files: Files;
-  index: WorkspaceIndex;
+  project: Project;
   topology: Topology;
   findings: Reported[];
 }
 
-/** Builds an index over in-memory files, the model, and runs the rules. */
+/** A project over in-memory files, its model, and the rules run over it. */
 export async function analyzeFiles(files: Files, settings: RuleSettings = {}, only?: readonly string[]): Promise<Analysis> {
-  const index = new WorkspaceIndex(await grammars(), (p) => (Object.prototype.hasOwnProperty.call(files, p) ? files[p] : undefined));
-  index.setFiles(Object.keys(files));
-  const topology = buildTopology(index.input());
-  const findings = analyze(topology, settings, only);
-  return { files, index, topology, findings };
+  const project = new Project(await grammars(), (p) => (Object.prototype.hasOwnProperty.call(files, p) ? files[p] : undefined));
+  project.setFiles(Object.keys(files));
+  return { files, project, topology: project.topology(), findings: project.findings(settings, only) };
 }
 
 /** The model only, for tests of `model/`. */
@@ -104,41 +104,9 @@ export function readFixture(...parts: string[]): string {
   return readFileSync(join(...parts), "utf8");
 }
 
-/** The UTF-16 offset of an LSP position in `text` (lines split on `\n`; a `\r` belongs to its line). */
-export function offsetAt(text: string, pos: Position): number {
-  let offset = 0;
-  for (let line = 0; line < pos.line; line++) {
-    const nl = text.indexOf("\n", offset);
-    if (nl < 0) throw new Error(`line ${pos.line} is past the end of the text (${line + 1} lines)`);
-    offset = nl + 1;
-  }
-  const lineEnd = text.indexOf("\n", offset);
-  const length = (lineEnd < 0 ? text.length : lineEnd) - offset;
-  if (pos.character > length) throw new Error(`character ${pos.character} is past the end of line ${pos.line} (${length} characters)`);
-  return offset + pos.character;
-}
-
 /** The text a range covers. */
 export function textAt(text: string, range: Range): string {
   return text.slice(offsetAt(text, range.start), offsetAt(text, range.end));
-}
-
-/** Applies edits to one text: sorted from last to first; inserts at one place keep their order. */
-export function applyEdits(text: string, edits: readonly Pick<TextEdit, "range" | "newText">[]): string {
-  const located = edits.map((e, i) => ({ start: offsetAt(text, e.range.start), end: offsetAt(text, e.range.end), newText: e.newText, i }));
-  for (const e of located) if (e.end < e.start) throw new Error(`an edit ends before it starts: ${JSON.stringify(edits[e.i].range)}`);
-  located.sort((a, b) => a.start - b.start || a.end - b.end || a.i - b.i);
-  for (let k = 1; k < located.length; k++) {
-    const prev = located[k - 1];
-    const cur = located[k];
-    if (cur.start < prev.end) throw new Error(`overlapping edits: ${JSON.stringify(edits[prev.i].range)} and ${JSON.stringify(edits[cur.i].range)}`);
-  }
-  let out = text;
-  for (let k = located.length - 1; k >= 0; k--) {
-    const e = located[k];
-    out = out.slice(0, e.start) + e.newText + out.slice(e.end);
-  }
-  return out;
 }
 
 /** A fix applied to a copy of `files`: its edits grouped by file; `create` makes a new file. */

@@ -15,7 +15,7 @@ async function frontend(proxy: string, extra: Files = {}): Promise<{ fe: Fronten
 }
 
 function taken(fe: Frontend, path: string, exact = true): string {
-  const m = proxyFor(fe, { text: path, exact });
+  const m = proxyFor(fe.proxy, { text: path, exact });
   return m.kind === "entry" ? m.entry.key : m.kind;
 }
 
@@ -78,7 +78,7 @@ describe("model/match", () => {
 
     it("an unreadable config has no table (unknown)", async () => {
       const topology = await topologyOf({ "vite.config.js": `export default { server: { proxy: { '/api': ` });
-      assert.equal(proxyFor(topology.frontends[0], { text: "/api/x", exact: true }).kind, "unknown");
+      assert.equal(proxyFor(topology.frontends[0].proxy, { text: "/api/x", exact: true }).kind, "unknown");
     });
 
     it("a config-less frontend (index.html + sources) has an empty known table", async () => {
@@ -92,8 +92,8 @@ describe("model/match", () => {
 
   describe("servedByVite", () => {
     it("public files, index.html and Vite's own paths", async () => {
-      const { fe, topology } = await frontend(`{}`, { "public/manifest.json": "{}", "public/img/logo.svg": "<svg/>" });
-      const served = (text: string, exact = true) => servedByVite(fe, { text, exact }, topology.files);
+      const { fe } = await frontend(`{}`, { "public/manifest.json": "{}", "public/img/logo.svg": "<svg/>" });
+      const served = (text: string, exact = true) => servedByVite(fe, { text, exact });
       assert.equal(served("/manifest.json"), true);
       assert.equal(served("/img/logo.svg"), true);
       assert.equal(served("/index.html"), true);

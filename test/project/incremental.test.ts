@@ -5,11 +5,9 @@
  * equal those of a new index and a build from scratch over the same texts.
  */
 import { strict as assert } from "node:assert";
-import { analyze, type Reported } from "../../server/src/project/run-rules";
-import { buildTopology } from "../../server/src/model/build";
-import type { Topology } from "../../server/src/model/topology";
+import type { Reported } from "../../server/src/project/run-rules";
+import { Project } from "../../server/src/project/project";
 import type { Grammars } from "../../server/src/kinds/tree-sitter";
-import { WorkspaceIndex } from "../../server/src/project/workspace-index";
 import { grammars } from "../helpers/analysis";
 
 const V: Record<string, (string | null)[]> = {
@@ -85,24 +83,22 @@ function summary(findings: Reported[]): string[] {
 class Session {
   readonly disk = new Map<string, string>();
   readonly open = new Map<string, string>();
-  readonly index: WorkspaceIndex;
-  private topology: Topology | undefined;
+  readonly index: Project;
 
   constructor(private readonly g: Grammars, files: Record<string, string>) {
     for (const [k, v] of Object.entries(files)) this.disk.set(k, v);
-    this.index = new WorkspaceIndex(g, (p) => this.disk.get(p));
+    this.index = new Project(g, (p) => this.disk.get(p));
     this.index.setFiles(this.disk.keys());
   }
 
   incremental(): string[] {
-    this.topology = buildTopology(this.index.input(), this.topology);
-    return summary(analyze(this.topology));
+    return summary(this.index.findings());
   }
 
   fresh(): string[] {
-    const index = new WorkspaceIndex(this.g, (p) => this.open.get(p) ?? this.disk.get(p));
-    index.setFiles(new Set([...this.disk.keys(), ...this.open.keys()]));
-    return summary(analyze(buildTopology(index.input())));
+    const project = new Project(this.g, (p) => this.open.get(p) ?? this.disk.get(p));
+    project.setFiles(new Set([...this.disk.keys(), ...this.open.keys()]));
+    return summary(project.findings());
   }
 }
 

@@ -42,7 +42,7 @@ describe("proxy table", () => {
     const t = buildTable(topology, {});
     const fe = topology.frontends[0];
     for (const path of ["/api", "/api/x?y=1", "/img/a.png", "/files/", "/a", "/ab", "/b", "/", "/x/img/"]) {
-      const m = proxyFor(fe, { text: path, exact: true });
+      const m = proxyFor(fe.proxy, { text: path, exact: true });
       assert.equal(t.match(path)?.key, m.kind === "entry" ? m.entry.key : undefined, path);
       if (m.kind === "entry") assert.equal(t.match(path)?.entry, m.entry, "the model's own entry object");
     }

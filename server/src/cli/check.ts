@@ -1,8 +1,8 @@
 /**
  * `cors-doctor check <dir>`: walks the folder, builds the model once, runs the rules.
  */
-import { analyze, type Reported } from "../project/run-rules";
 import { FolderModel } from "../host/folder-model";
+import type { Reported } from "../project/run-rules";
 
 export interface CheckResult {
   findings: Reported[];
@@ -12,11 +12,11 @@ export interface CheckResult {
 }
 
 export async function check(root: string, rules: readonly string[]): Promise<CheckResult> {
-  const { topology, index, notes } = await FolderModel.open(root);
-  const findings = analyze(topology, {}, rules);
-  for (const fe of topology.frontends) {
+  const { project, notes } = await FolderModel.open(root);
+  const findings = project.findings({}, rules);
+  for (const fe of project.topology().frontends) {
     if (fe.configFile && !fe.config?.readable) notes.push(`${fe.configFile} could not be read statically (a syntax error, or no config object): proxy checks are off for that frontend`);
     else if (fe.proxy?.kind === "unknown") notes.push(`${fe.configFile}: server.proxy is computed: proxy checks are off for that frontend`);
   }
-  return { findings, notes, text: (file) => index.text(file) };
+  return { findings, notes, text: (file) => project.text(file) };
 }

@@ -13,6 +13,7 @@ import { AdaptiveScheduling } from "../proxy/scheduling";
 import { ProxySession } from "../proxy/session";
 import { tableInfo, TableError, type TableOptions } from "../proxy/table";
 import { tableLines } from "../../../protocol/table-lines";
+import { isLoopbackHost } from "../../../protocol/loopback";
 
 export const PROXY_USAGE = `Usage: cors-doctor proxy [dir] [--port N] [--host H] [--static DIR] [--frontend URL] [--route KEY=URL]... [--config PATH]
 
@@ -131,7 +132,7 @@ export async function runProxy(args: readonly string[]): Promise<number> {
   log.line(`CORS Doctor dev proxy on ${url}`);
   for (const line of tableLines(tableInfo(session.table))) log.line(line);
   log.flush();
-  if (!isLoopback(opts.host)) process.stderr.write(`cors-doctor: warning: listening on ${opts.host}, not loopback: other machines can reach the proxy and, through it, the upstreams\n`);
+  if (!isLoopbackHost(opts.host)) process.stderr.write(`cors-doctor: warning: listening on ${opts.host}, not loopback: other machines can reach the proxy and, through it, the upstreams\n`);
   send({ type: "listening", url, host: opts.host, port: session.port, ...tableInfo(session.table) });
 
   return new Promise<number>((done) => {
@@ -166,9 +167,6 @@ function toWorkspacePath(root: string, config: string): string {
   return (rel.startsWith("..") || isAbsolute(rel) ? config : rel).split(sep).join("/");
 }
 
-function isLoopback(host: string): boolean {
-  return host === "127.0.0.1" || host === "localhost" || host === "::1" || host.startsWith("127.");
-}
 
 /**
  * Output batched per 50 ms (a busy proxy must not make one write per request), IPC as it comes.

@@ -8,6 +8,10 @@ export function dirname(path: string): string {
   return i < 0 ? "" : path.slice(0, i);
 }
 
+export function basename(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}
+
 export function join(...parts: string[]): string {
   const out: string[] = [];
   for (const part of parts.join("/").split("/")) {

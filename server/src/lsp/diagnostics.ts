@@ -3,18 +3,9 @@
  * information, and the fixes in `data` so the code-action handler is a mapping.
  */
 import { DiagnosticSeverity, type Diagnostic } from "vscode-languageserver/node";
+import { SOURCE, type DiagnosticData } from "../../../protocol/lsp";
 import type { Reported } from "../project/run-rules";
 import { docsUrl } from "../rules/docs";
-import type { Fix } from "../rules/rule";
-
-export const SOURCE = "cors-doctor";
-
-/** What a diagnostic carries for its code actions. */
-export interface DiagnosticData {
-  fixes: Fix[];
-  /** The versions of the open documents the diagnostic and its fixes were computed against (null: not open). */
-  versions: Record<string, number | null>;
-}
 
 const SEVERITY: Record<Reported["severity"], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,

@@ -2,26 +2,28 @@
  * Backends: every FastAPI/Starlette app outside tests, its routes with full paths (following
  * `include_router` across modules), its CORS attachments and the port it is served on.
  */
-import type { PortsFacts, PyExpr, PyFacts } from "../core/facts";
-import { dirname, isUnder, resolvePyImport, resolvePyModule } from "../core/paths";
-import type { Backend, Route, Topology, WorkspaceInput } from "./topology";
+import type { CorsFact, PortsFacts, PyExpr, PyFacts } from "../core/facts";
+import { basename, dirname, isUnder, resolvePyImport, resolvePyModule } from "../core/paths";
+import { PyResolver, type PyValue } from "./py-values";
+import type { Backend, CorsSetting, Route, WorkspaceInput } from "./topology";
 
 /** Python files whose apps are not backends: tests and their fixtures. */
 export function isPythonTest(path: string): boolean {
   return /(^|\/)(tests?|testing)\//.test(path) || /(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/.test(path);
 }
 
-export function findBackends(input: WorkspaceInput): { backends: Backend[]; cors: Topology["cors"] } {
+export function findBackends(input: WorkspaceInput): { backends: Backend[]; cors: CorsSetting[] } {
   const py = (file: string) => {
     const f = input.facts.get(file);
     return f?.kind === "python" ? f : undefined;
   };
   const backends: Backend[] = [];
-  const cors: Topology["cors"] = [];
+  const cors: CorsSetting[] = [];
   const portOf = portFinder(input);
+  const resolver = new PyResolver({ files: input.files, py });
   for (const [file, facts] of input.facts) {
     if (facts.kind !== "python" || isPythonTest(file)) continue;
-    for (const c of facts.cors) cors.push({ file, fact: c, facts });
+    for (const c of facts.cors) cors.push(corsSetting(file, c, facts, resolver));
     for (const app of facts.apps) {
       const { routes, known } = collectRoutes(file, app.name, input, py);
       backends.push({
@@ -32,13 +34,36 @@ export function findBackends(input: WorkspaceInput): { backends: Backend[]; cors
         routes,
         routesKnown: known && strOf(app.rootPath) !== undefined,
         port: facts.uvicornPort ?? portOf(file, app.name) ?? 8000,
-        facts,
+        importPath: importPath(file, input.files),
       });
     }
   }
   backends.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start.line - b.range.start.line));
   cors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.fact.range.start.line - b.fact.range.start.line));
   return { backends, cors };
+}
+
+/** A CORS attachment with every argument resolved, and where an `import` would go in its file. */
+function corsSetting(file: string, fact: CorsFact, facts: PyFacts, resolver: PyResolver): CorsSetting {
+  const values: Record<string, PyValue> = {};
+  for (const [name, arg] of Object.entries(fact.args)) values[name] = resolver.value(arg.value, file);
+  const modules = facts.imports.filter((i) => i.name === undefined && i.local === i.module).map((i) => i.module);
+  return { file, fact, values, imports: { line: facts.importAt, modules } };
+}
+
+/** The module uvicorn imports the app from (`pkg.main`), counted from the folder above its package. */
+function importPath(file: string, files: ReadonlySet<string>): { module: string; dir: string } {
+  let dir = dirname(file);
+  let module = basename(file).replace(/\.py$/, "");
+  if (module === "__init__") {
+    module = basename(dir);
+    dir = dirname(dir);
+  }
+  while (dir !== "" && files.has(`${dir}/__init__.py`)) {
+    module = `${basename(dir)}.${module}`;
+    dir = dirname(dir);
+  }
+  return { module, dir };
 }
 
 function strOf(expr: PyExpr | undefined): string | undefined {

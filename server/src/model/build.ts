@@ -17,8 +17,14 @@ export { isBrowserPath } from "./calls";
 export { isPythonTest } from "./backends";
 export { portOfUrl } from "./frontends";
 
+/** A model and what its build keeps for the next one. */
+export interface Built {
+  topology: Topology;
+  cache: BuildCache;
+}
+
 /** What a build keeps for the next one: each stage's inputs (by identity) and outputs. */
-export interface BuildCache {
+interface BuildCache {
   files: ReadonlySet<string>;
   frontendInputs: FileFacts[];
   frontends: Frontend[];
@@ -29,8 +35,9 @@ export interface BuildCache {
   perFile: Map<string, { facts: JsFacts; deps: Map<string, FileFacts | undefined>; result: FileCalls }>;
 }
 
-export function buildTopology(input: WorkspaceInput, previous?: Topology): Topology {
-  const prev = previous?.cache as BuildCache | undefined;
+/** Joins the facts into a model; with the previous build, reuses every stage whose inputs are unchanged. */
+export function buildTopology(input: WorkspaceInput, previous?: Built): Built {
+  const prev = previous?.cache;
   const frontendInputs: FileFacts[] = [];
   const backendInputs: FileFacts[] = [];
   for (const f of input.facts.values()) {
@@ -109,15 +116,7 @@ export function buildTopology(input: WorkspaceInput, previous?: Topology): Topol
 
   const { backends, cors } = backendsReused ? prev! : findBackends(input);
   return {
-    frontends,
-    calls,
-    urlUses,
-    backends,
-    cors,
-    pairing: pair(frontends, backends),
-    facts: input.facts,
-    files: input.files,
-    js: jsFacts,
+    topology: { frontends, calls, urlUses, backends, cors, pairing: pair(frontends, backends) },
     cache: { files: input.files, frontendInputs, frontends, backendInputs, backends, cors, defaults: defaultsKey, perFile },
   };
 }

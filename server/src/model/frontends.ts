@@ -7,7 +7,7 @@ import type { EnvFacts, Expr, ViteConfigFacts } from "../core/facts";
 import { compileKey } from "./match";
 import { dirname, isEnvExample, isUnder, join } from "../core/paths";
 import { UNKNOWN_ENV, type BuildMode, type JsResolver } from "./resolve";
-import type { Frontend, ProxyEntry, ProxyTable, WorkspaceInput } from "./topology";
+import type { FileSet, Frontend, ProxyEntry, ProxyTable, WorkspaceInput } from "./topology";
 import { isAbsolute } from "./urls";
 
 /** Vite's lookup order when a folder holds several configs. */
@@ -16,18 +16,37 @@ const CONFIG_ORDER = ["js", "mjs", "ts", "cjs", "mts", "cts"];
 /** The frontends, each whole: `resolver` reads the proxy targets (same-file consts, fallbacks). */
 export function findFrontends(input: WorkspaceInput, resolver: JsResolver): Frontend[] {
   const byRoot = new Map<string, Frontend>();
+  const files = fileSet(input.files);
+  const envFiles = (root: string) => {
+    const out = new Map<string, EnvFacts>();
+    for (const [path, f] of input.facts) if (f.kind === "env" && dirname(path) === root) out.set(path, f);
+    return out;
+  };
   const configs = [...input.facts.entries()].filter((e): e is [string, ViteConfigFacts] => e[1].kind === "vite");
   configs.sort((a, b) => CONFIG_ORDER.indexOf(a[0].split(".").pop()!) - CONFIG_ORDER.indexOf(b[0].split(".").pop()!));
   for (const [file, config] of configs) {
     const root = dirname(file);
     if (byRoot.has(root)) continue;
-    byRoot.set(root, { root, configFile: file, config, port: config.port ?? 5173, proxy: proxyTable(file, config, resolver) });
+    byRoot.set(root, { root, configFile: file, config, port: config.port ?? 5173, proxy: proxyTable(file, config, resolver), envFiles: envFiles(root), files });
   }
   // Vite also runs with no config: a folder with index.html and JS/TS sources beneath it.
   for (const root of configlessRoots(input.files)) {
-    if (!byRoot.has(root)) byRoot.set(root, { root, configFile: undefined, config: undefined, port: 5173, proxy: { kind: "known", entries: [] } });
+    if (!byRoot.has(root)) byRoot.set(root, { root, configFile: undefined, config: undefined, port: 5173, proxy: { kind: "known", entries: [] }, envFiles: envFiles(root), files });
   }
   return [...byRoot.values()].sort((a, b) => (a.root < b.root ? -1 : 1));
+}
+
+/** The file set as frontends ask it: membership, and the files under a folder (each folder listed once). */
+function fileSet(files: ReadonlySet<string>): FileSet {
+  const under = new Map<string, string[]>();
+  return {
+    has: (path) => files.has(path),
+    under(dir) {
+      let list = under.get(dir);
+      if (!list) under.set(dir, (list = [...files].filter((f) => f.startsWith(dir + "/"))));
+      return list;
+    },
+  };
 }
 
 const configlessCache = new WeakMap<ReadonlySet<string>, string[]>();

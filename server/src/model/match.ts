@@ -3,7 +3,7 @@
  * keys as regular expressions, first match in object order), which routes serve a path, and
  * which paths Vite serves itself. Rules and the dev proxy both use it.
  */
-import type { Backend, Frontend, ProxyEntry, Route, UrlValue } from "./topology";
+import type { Backend, Frontend, ProxyEntry, ProxyTable, Route, UrlValue } from "./topology";
 import { join } from "../core/paths";
 
 /** What the proxy does with a path: an entry, `none` (no key matches), or `unknown`. */
@@ -12,9 +12,8 @@ export type ProxyMatch = { kind: "entry"; entry: ProxyEntry } | { kind: "none" }
 /** Holes in a partly known path are tried with these, so a regex key that could match does. */
 const HOLE_SAMPLES = ["", "x", "1", "x/y", "-", "x.json"];
 
-/** The proxy entry that takes a root-relative path (possibly only partly known). */
-export function proxyFor(frontend: Frontend, path: UrlValue): ProxyMatch {
-  const table = frontend.proxy;
+/** The proxy entry of a table (undefined: the config cannot be read) that takes a root-relative path (possibly only partly known). */
+export function proxyFor(table: ProxyTable | undefined, path: UrlValue): ProxyMatch {
   if (!table || table.kind === "unknown") return { kind: "unknown" };
   for (const entry of table.entries) {
     const m = entryMatches(entry, path);
@@ -47,7 +46,7 @@ export function compileKey(key: string): RegExp | undefined {
 }
 
 /** Whether Vite's dev server itself answers a root-relative path (public files, sources, its own endpoints). */
-export function servedByVite(frontend: Frontend, path: UrlValue, files: ReadonlySet<string>): boolean | "maybe" {
+export function servedByVite(frontend: Frontend, path: UrlValue): boolean | "maybe" {
   const text = path.text.split(/[?#]/)[0];
   if (/^\/(src|@vite|@fs|@id|@react-refresh|node_modules)(\/|$)/.test(text)) return true;
   if (frontend.config?.mockPlugin || frontend.config?.appRoutes) return "maybe";
@@ -56,24 +55,10 @@ export function servedByVite(frontend: Frontend, path: UrlValue, files: Readonly
   const rel = decodeSafe(text.slice(1));
   const publicPath = join(frontend.root, "public", rel);
   const rootPath = join(frontend.root, rel);
-  if (path.exact) return files.has(publicPath) || files.has(rootPath);
+  if (path.exact) return frontend.files.has(publicPath) || frontend.files.has(rootPath);
   // A partly known path may still name a public file: silent when any public file could match.
   const prefix = join(frontend.root, "public") + "/" + rel;
-  return publicFiles(files, join(frontend.root, "public")).some((f) => f.startsWith(prefix)) ? "maybe" : false;
-}
-
-const publicCache = new WeakMap<ReadonlySet<string>, Map<string, string[]>>();
-
-/** The files under a `public/` folder (cached per file set). */
-function publicFiles(files: ReadonlySet<string>, dir: string): string[] {
-  let byDir = publicCache.get(files);
-  if (!byDir) publicCache.set(files, (byDir = new Map()));
-  let list = byDir.get(dir);
-  if (!list) {
-    list = [...files].filter((f) => f.startsWith(dir + "/"));
-    byDir.set(dir, list);
-  }
-  return list;
+  return frontend.files.under(join(frontend.root, "public")).some((f) => f.startsWith(prefix)) ? "maybe" : false;
 }
 
 function decodeSafe(s: string): string {

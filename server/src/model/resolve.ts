@@ -7,6 +7,7 @@
 import type { Expr, InstanceFact, JsFacts } from "../core/facts";
 import type { LiteralRef, UrlValue } from "./topology";
 import { resolveJsModule } from "../core/paths";
+import { contains } from "../core/range";
 import { UNKNOWN_URL, isAbsolute, splitUrl } from "./urls";
 
 /** An env variable a developer is told to set (it is in `.env.example`): its value is not known. */
@@ -118,8 +119,11 @@ export class JsResolver {
     if (depth > MAX_DEPTH) return [UNKNOWN_URL];
     const next = (e: Expr, f = file) => this.read(e, f, mode, depth + 1);
     switch (expr.kind) {
-      case "string":
-        return [{ text: expr.value, exact: true, head: { file, range: expr.range, value: expr.value, template: false } }];
+      case "string": {
+        const head: LiteralRef = { file, range: expr.range, value: expr.value, template: false };
+        if (this.ctx.js(file)?.devOnly.some((r) => contains(r, expr.range))) head.devOnly = true;
+        return [{ text: expr.value, exact: true, head }];
+      }
       case "concat": {
         let acc: UrlValue[] = [{ text: "", exact: true }];
         for (const part of expr.parts) acc = cap(acc.flatMap((a) => next(part).map((b) => concat(a, b))));

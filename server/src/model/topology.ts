@@ -3,8 +3,9 @@
  * with resolved URLs, backends with CORS and routes, and which frontend talks to which backend.
  * Built by `build.ts` from per-file facts; immutable once built.
  */
-import type { CallFact, CorsFact, FileFacts, InstanceFact, JsFacts, ProxyEntryFact, PyFacts, RouteFact, ViteConfigFacts } from "../core/facts";
+import type { CallFact, CorsFact, EnvFacts, FileFacts, InstanceFact, ProxyEntryFact, RouteFact, ViteConfigFacts } from "../core/facts";
 import type { Location } from "../core/range";
+import type { PyValue } from "./py-values";
 
 /** What the model is built from: every file path known, and the facts of the files parsed. */
 export interface WorkspaceInput {
@@ -32,6 +33,15 @@ export interface LiteralRef extends Location {
   template: boolean;
   /** It is the fallback of `import.meta.env.X || '...'` (or `??`). */
   fallbackOf?: { env: string; exprRange: Location["range"]; leftText: string };
+  /** It stands in a branch only development builds take (`if (import.meta.env.DEV)`). */
+  devOnly?: true;
+}
+
+/** The workspace's file paths, as far as a frontend needs them (public files, package.json). */
+export interface FileSet {
+  has(path: string): boolean;
+  /** The files under a folder (workspace-relative, no trailing `/`). */
+  under(dir: string): readonly string[];
 }
 
 export interface ProxyEntry {
@@ -56,6 +66,10 @@ export interface Frontend {
   port: number;
   /** The proxy table, or undefined when the config cannot be read. */
   readonly proxy: ProxyTable | undefined;
+  /** The `.env*` files in the frontend's root, by workspace path (values and where to append). */
+  envFiles: ReadonlyMap<string, EnvFacts>;
+  /** The workspace's files: what Vite serves from `public/` and the root, whether a package.json is there. */
+  files: FileSet;
 }
 
 /** A client request with its URL resolved for development (`dev`) and production (`prod`) builds. */
@@ -100,7 +114,18 @@ export interface Backend {
   /** Every route is known: no mounts, no prefixes that cannot be read. */
   routesKnown: boolean;
   port: number;
-  facts: PyFacts;
+  /** How uvicorn names the app (`pkg.main:app`) and the folder to run it from ("" for the root). */
+  importPath: { module: string; dir: string };
+}
+
+/** A CORS attachment with its arguments' values resolved across modules. */
+export interface CorsSetting {
+  file: string;
+  fact: CorsFact;
+  /** Each keyword argument's value, as far as it can be read. */
+  values: Readonly<Record<string, PyValue>>;
+  /** Where an `import` goes in the file, and the modules it already imports whole (`import os`). */
+  imports: { line: number; modules: readonly string[] };
 }
 
 export interface Topology {
@@ -109,14 +134,7 @@ export interface Topology {
   urlUses: UrlUse[];
   backends: Backend[];
   /** CORS attachments per Python file, including those on apps the model could not find. */
-  cors: { file: string; fact: CorsFact; facts: PyFacts }[];
+  cors: CorsSetting[];
   /** The backend a frontend talks to, when the pairing is unambiguous. */
   pairing: ReadonlyMap<Frontend, Backend>;
-  /** Facts by file, for rules that need a file's own facts (suppressions, config slots). */
-  facts: ReadonlyMap<string, FileFacts>;
-  files: ReadonlySet<string>;
-  /** JS modules' facts, by file. */
-  js(file: string): JsFacts | undefined;
-  /** What the next incremental build may reuse; opaque to all but build.ts. */
-  cache: object;
 }

@@ -1,38 +1,39 @@
 /**
  * "Fix all": applies the preferred fix of each fixable finding one at a time, re-analysing in
  * between (two fixes may add the same proxy entry; the second must then not be applied), and
- * returns the new text of every file it changed.
+ * returns the new text of every file it changed. It works on a scratch fork of the project.
  */
-import { analyze, type RuleSettings } from "./run-rules";
 import { applyEdits } from "../core/edits";
-import { buildTopology } from "../model/build";
-import type { Topology } from "../model/topology";
-import type { WorkspaceIndex } from "./workspace-index";
+import type { Finding, TextEdit } from "../core/finding";
+import type { Project } from "./project";
+import type { RuleSettings } from "./run-rules";
 
 const MAX_STEPS = 100;
 
-export function fixAll(index: WorkspaceIndex, settings: RuleSettings, onlyFile?: string): Map<string, string> {
+export function fixAll(project: Project, settings: RuleSettings, onlyFile?: string): Map<string, string> {
   const texts = new Map<string, string>();
-  const scratch = index.fork((path) => texts.get(path) ?? index.text(path));
+  const scratch = project.fork((path) => texts.get(path) ?? project.text(path));
   const tried = new Set<string>();
-  let topology: Topology | undefined;
   for (let step = 0; step < MAX_STEPS; step++) {
-    topology = buildTopology(scratch.input(), topology);
-    const findings = analyze(topology, settings);
-    const next = findings.find((f) => f.fixes.length && (!onlyFile || f.file === onlyFile) && !tried.has(key(f)));
+    const next = scratch.findings(settings).find((f) => f.fixes.length && (!onlyFile || f.file === onlyFile) && !tried.has(key(f)));
     if (!next) break;
     tried.add(key(next));
-    const byFile = new Map<string, typeof next.fixes[0]["edits"]>();
+    const byFile = new Map<string, TextEdit[]>();
     for (const e of next.fixes[0].edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
-    for (const [file, edits] of byFile) {
-      const before = texts.get(file) ?? index.text(file) ?? "";
-      texts.set(file, applyEdits(before, edits));
+    const after = new Map<string, string>();
+    try {
+      for (const [file, edits] of byFile) after.set(file, applyEdits(texts.get(file) ?? project.text(file) ?? "", edits));
+    } catch {
+      continue; // a fix whose edits do not fit the text is skipped, never half-applied
+    }
+    for (const [file, text] of after) {
+      texts.set(file, text);
       scratch.changed(file);
     }
   }
   return texts;
 }
 
-function key(f: { rule: string; file: string; message: string; range: { start: { line: number; character: number } } }): string {
+function key(f: Finding): string {
   return `${f.rule}:${f.file}:${f.range.start.line}:${f.range.start.character}:${f.message}`;
 }

@@ -1,12 +1,13 @@
 /**
  * Runs the rules over a topology and applies what the user decided: per-rule severity and the
- * suppression comments. The one place findings become reportable; LSP and CLI both call it.
+ * suppression comments. The one place findings become reportable; the Project calls it for the
+ * LSP, the CLI and fix-all alike.
  */
-import type { FileFacts } from "../core/facts";
-import type { Topology } from "../model/topology";
+import type { Finding, Severity, SeveritySetting } from "../core/finding";
+import type { Suppression } from "../core/facts";
 import { isSuppressed } from "../core/suppression";
+import type { Topology } from "../model/topology";
 import { RULES } from "../rules/registry";
-import type { Finding, Severity, SeveritySetting } from "../rules/rule";
 
 export type RuleSettings = Readonly<Record<string, SeveritySetting | undefined>>;
 
@@ -14,22 +15,19 @@ export interface Reported extends Finding {
   severity: Severity;
 }
 
-export function analyze(topology: Topology, settings: RuleSettings = {}, only?: readonly string[]): Reported[] {
+/** The findings of every rule that is on (or only those in `only`), sorted, with suppressed ones dropped. */
+export function runRules(topology: Topology, suppressionsOf: (file: string) => readonly Suppression[], settings: RuleSettings = {}, only?: readonly string[]): Reported[] {
   const out: Reported[] = [];
   for (const rule of RULES) {
     if (only?.length && !only.includes(rule.id)) continue;
     const severity = settings[rule.id] ?? rule.defaultSeverity;
     if (severity === "off") continue;
     for (const finding of rule.check(topology)) {
-      if (isSuppressed(suppressionsOf(topology.facts.get(finding.file)), finding.rule, finding.range.start.line)) continue;
+      if (isSuppressed(suppressionsOf(finding.file), finding.rule, finding.range.start.line)) continue;
       out.push({ ...finding, severity });
     }
   }
   return out.sort(compareFindings);
-}
-
-function suppressionsOf(facts: FileFacts | undefined) {
-  return facts && "suppressions" in facts ? facts.suppressions : [];
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

@@ -46,7 +46,7 @@ export class ProxySession {
   static async start(options: SessionOptions, events: SessionEvents = {}): Promise<ProxySession> {
     const root = resolve(options.dir);
     const model = await FolderModel.open(root, options.grammarsDir);
-    const table = buildTable(model.topology, options);
+    const table = buildTable(model.project.topology(), options);
     const server = new DevProxy({ table, host: options.host, port: options.port, headersTimeoutMs: options.headersTimeoutMs, onRequest: events.onRequest, onRequestStart: events.onRequestStart });
     const port = await server.listen();
     const loop = loopsBack(table, port);

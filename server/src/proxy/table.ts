@@ -7,8 +7,9 @@
  * dev server, whose own proxy runs the real config) instead of a later, broader key. No I/O.
  */
 import { compileKey, proxyFor } from "../model/match";
-import { basename, dirname } from "node:path/posix";
-import type { Backend, Frontend, ProxyEntry, Topology } from "../model/topology";
+import { dirname } from "node:path/posix";
+import { isThisMachine } from "../../../protocol/loopback";
+import type { Backend, Frontend, ProxyEntry, ProxyTable, Topology } from "../model/topology";
 import type { FallbackInfo, RouteInfo, TableInfo } from "../../../protocol/proxy-messages";
 
 /** An upstream as the proxy contacts it. */
@@ -122,9 +123,9 @@ export function buildTable(topology: Topology, options: TableOptions = {}): Rout
 
   let fallback: Fallback;
   if (options.staticDir) fallback = { kind: "static", dir: options.staticDir, hint: `build it first (npm run build${frontend?.root ? ` in ${frontend.root}/` : ""})` };
-  else if (options.frontend) fallback = { kind: "frontend", target: parseTarget(options.frontend, frontendHint(frontend, topology)) ?? badOption(`--frontend ${options.frontend} is not an http:// URL`) };
+  else if (options.frontend) fallback = { kind: "frontend", target: parseTarget(options.frontend, frontendHint(frontend)) ?? badOption(`--frontend ${options.frontend} is not an http:// URL`) };
   else if (frontend) {
-    fallback = { kind: "frontend", target: parseTarget(frontendUrl(frontend), frontendHint(frontend, topology))! };
+    fallback = { kind: "frontend", target: parseTarget(frontendUrl(frontend), frontendHint(frontend))! };
     if (frontend.config?.portUnread) notes.push(`server.port could not be read: assuming ${frontend.port}; give --frontend http://localhost:PORT`);
   }
   else throw new TableError("no-frontend", "no Vite frontend found (no vite.config.* and no index.html with sources): give --frontend URL or --static DIR");
@@ -137,16 +138,16 @@ function badOption(message: string): never {
   throw new TableError("bad-option", message);
 }
 
-/** The table object: routes and placeholders behind the shared matcher, through a frontend-shaped view. */
+/** The table object: routes and placeholders behind the shared matcher, as proxy tables of their own. */
 function makeTable(list: Matched[], fallback: Fallback, notes: string[], readable: boolean, frontend: RouteTable["frontend"]): RouteTable {
   // an invalid regex key matches nothing (Vite itself fails to start on it): not in the matcher
   const matchable = list.filter((m) => !m.entry.invalid);
   const byEntry = new Map<ProxyEntry, Matched>(matchable.map((r) => [r.entry, r]));
-  const view = (items: Matched[]): Frontend => ({ root: "", configFile: undefined, config: undefined, port: 0, proxy: { kind: "known", entries: items.map((r) => r.entry) } });
+  const view = (items: Matched[]): ProxyTable => ({ kind: "known", entries: items.map((r) => r.entry) });
   const all = view(matchable);
   const ws = view(matchable.filter((r) => r.kind === "placeholder" || r.ws));
-  const find = (fe: Frontend, url: string) => {
-    const m = proxyFor(fe, { text: url, exact: true });
+  const find = (table: ProxyTable, url: string) => {
+    const m = proxyFor(table, { text: url, exact: true });
     return m.kind === "entry" ? byEntry.get(m.entry) : undefined;
   };
   return {
@@ -265,38 +266,27 @@ function frontendUrl(frontend: Frontend): string {
   return `http://${name}:${frontend.port}`;
 }
 
-function frontendHint(frontend: Frontend | undefined, topology: Topology): string {
+function frontendHint(frontend: Frontend | undefined): string {
   if (!frontend) return "start the frontend dev server";
   const root = frontend.root;
-  const cmd = topology.files.has(root ? `${root}/package.json` : "package.json") ? "npm run dev" : "npx vite";
+  const cmd = frontend.files.has(root ? `${root}/package.json` : "package.json") ? "npm run dev" : "npx vite";
   return root ? `cd ${root} && ${cmd}` : cmd;
 }
-
-const LOOPBACK = new Set(["localhost", "127.0.0.1", "::1", "0.0.0.0"]);
 
 /** `uvicorn module:app --port N` when a FastAPI app of the model serves the target's port. */
 function backendHint(target: Target, topology: Topology): string {
   const generic = `start the server that listens on ${target.host}`;
-  if (!LOOPBACK.has(target.hostname)) return generic;
+  if (!isThisMachine(target.hostname)) return generic;
   const apps = topology.backends.filter((b) => b.port === target.port);
   if (apps.length !== 1) return generic;
-  return uvicornCommand(apps[0], topology.files);
+  return uvicornCommand(apps[0]);
 }
 
 /** The command that starts a backend, run from the folder above its package. */
-export function uvicornCommand(backend: Backend, files: ReadonlySet<string>): string {
-  let dir = dirname(backend.file);
-  let module = basename(backend.file, ".py");
-  if (module === "__init__") {
-    module = basename(dir);
-    dir = dirname(dir);
-  }
-  while (dir !== "." && dir !== "" && files.has(`${dir}/__init__.py`)) {
-    module = `${basename(dir)}.${module}`;
-    dir = dirname(dir);
-  }
+export function uvicornCommand(backend: Backend): string {
+  const { module, dir } = backend.importPath;
   const cmd = `uvicorn ${module}:${backend.app} --port ${backend.port}`;
-  return dir === "." || dir === "" ? cmd : `cd ${dir} && ${cmd}`;
+  return dir === "" ? cmd : `cd ${dir} && ${cmd}`;
 }
 
 /** The table as the CLI prints it and the IPC channel sends it. */
@@ -314,6 +304,6 @@ export function tableInfo(table: RouteTable): TableInfo {
 export function loopsBack(table: RouteTable, port: number): string | undefined {
   const targets = table.routes.map((r) => [r.key, r.target] as const);
   if (table.fallback.kind === "frontend") targets.push(["(frontend)", table.fallback.target]);
-  const hit = targets.find(([, t]) => t.port === port && LOOPBACK.has(t.hostname));
+  const hit = targets.find(([, t]) => t.port === port && isThisMachine(t.hostname));
   return hit && `${hit[0]} -> ${hit[1].url} is the proxy itself`;
 }

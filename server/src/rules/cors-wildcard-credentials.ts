@@ -3,10 +3,10 @@
  * together with `allow_credentials=True`. Starlette accepts this silently and reflects every
  * caller's Origin with credentials allowed (facts.md, CORSMiddleware 1).
  */
-import type { CorsFact, PyFacts } from "../core/facts";
-import { PyResolver, isTrue, originList, type PyValue } from "../model/py-values";
+import type { CorsFact } from "../core/facts";
+import { isTrue, originList, type PyValue } from "../model/py-values";
 import { contains, type Location, type Range } from "../core/range";
-import type { Topology } from "../model/topology";
+import type { CorsSetting, Topology } from "../model/topology";
 import { defineRule, type Finding, type Fix, type Related, type TextEdit } from "./rule";
 
 const ID = "cors-wildcard-credentials";
@@ -23,31 +23,26 @@ export const corsWildcardCredentials = defineRule({
   defaultSeverity: "error",
   fixable: true,
   check(topology) {
-    const resolver = new PyResolver({ files: topology.files, py: (f) => pyOf(topology, f) });
     const findings: Finding[] = [];
-    for (const { file, fact, facts } of topology.cors) {
-      const finding = checkCors(file, fact, facts, resolver, topology);
+    for (const setting of topology.cors) {
+      const finding = checkCors(setting, topology);
       if (finding) findings.push(finding);
     }
     return findings;
   },
 });
 
-function pyOf(topology: Topology, file: string): PyFacts | undefined {
-  const f = topology.facts.get(file);
-  return f?.kind === "python" ? f : undefined;
-}
-
-function checkCors(file: string, fact: CorsFact, facts: PyFacts, resolver: PyResolver, topology: Topology): Finding | undefined {
+function checkCors(setting: CorsSetting, topology: Topology): Finding | undefined {
+  const { file, fact, values, imports } = setting;
   const creds = fact.args.allow_credentials;
-  if (!creds || !isTrue(resolver.value(creds.value, file))) return undefined;
+  if (!creds || !isTrue(values.allow_credentials)) return undefined;
   const related: Related[] = [{ file, range: creds.range, message: "allow_credentials is True here" }];
   const origins = fact.args.allow_origins;
   const regex = fact.args.allow_origin_regex;
   const devOrigins = developmentOrigins(file, fact, topology);
 
   if (origins) {
-    const value = resolver.value(origins.value, file);
+    const value = values.allow_origins;
     const list = originList(value);
     const star = list?.items.find((i) => i.value === "*");
     if (list && star) {
@@ -59,17 +54,17 @@ function checkCors(file: string, fact: CorsFact, facts: PyFacts, resolver: PyRes
         range: origins.range,
         message: when + CONSEQUENCE,
         related,
-        fixes: originFixes(file, facts, origins, star.at, list.form, list.env, devOrigins, creds.range, value),
+        fixes: originFixes(file, imports, origins, star.at, list.form, list.env, devOrigins, creds.range, value),
       };
     }
   }
   if (regex) {
-    const value = resolver.value(regex.value, file);
+    const value = values.allow_origin_regex;
     if (value.kind === "str" && matchesEveryOrigin(value.value)) {
       if (value.at.file !== file || !contains(regex.range, value.at.range)) related.unshift({ ...value.at, message: "the regex is defined here" });
       const fixes: Fix[] = [];
       if (devOrigins.length) fixes.push({ title: `Allow only the development origins (${devOrigins.join(", ")})`, edits: [{ file, range: regex.range, newText: `allow_origins=[${devOrigins.map((o) => `"${o}"`).join(", ")}]` }] });
-      fixes.push(envFix(file, facts, regex.range, devOrigins, true));
+      fixes.push(envFix(file, imports, regex.range, devOrigins, true));
       fixes.push(credentialsOff(file, creds.range));
       return {
         rule: ID,
@@ -106,7 +101,7 @@ function developmentOrigins(file: string, fact: CorsFact, topology: Topology): s
 
 function originFixes(
   file: string,
-  facts: PyFacts,
+  imports: CorsSetting["imports"],
   origins: { range: Range },
   star: Location,
   form: "list" | "str" | "split",
@@ -127,14 +122,14 @@ function originFixes(
   if (env && (form === "split" || form === "str") && value.kind !== "list") {
     fixes.push({ title: `Default ${env} to no origins`, edits: [{ file: star.file, range: star.range, newText: '""' }] });
   } else {
-    fixes.push(envFix(file, facts, origins.range, devOrigins, false));
+    fixes.push(envFix(file, imports, origins.range, devOrigins, false));
   }
   fixes.push(credentialsOff(file, credsRange));
   return fixes;
 }
 
 /** `allow_origins=[o.strip() for o in os.getenv("CORS_ORIGINS", "<dev origins>").split(",") if o.strip()]`. */
-function envFix(file: string, facts: PyFacts, argRange: Range, devOrigins: string[], fromRegex: boolean): Fix {
+function envFix(file: string, imports: CorsSetting["imports"], argRange: Range, devOrigins: string[], fromRegex: boolean): Fix {
   const edits: TextEdit[] = [
     {
       file,
@@ -142,9 +137,8 @@ function envFix(file: string, facts: PyFacts, argRange: Range, devOrigins: strin
       newText: `allow_origins=[o.strip() for o in os.getenv("CORS_ORIGINS", "${devOrigins.join(",")}").split(",") if o.strip()]`,
     },
   ];
-  const hasOs = facts.imports.some((i) => i.module === "os" && i.name === undefined && i.local === "os");
-  if (!hasOs) {
-    const at = { line: facts.importAt, character: 0 };
+  if (!imports.modules.includes("os")) {
+    const at = { line: imports.line, character: 0 };
     edits.push({ file, range: { start: at, end: at }, newText: "import os\n" });
   }
   return { title: `Read the origins from the CORS_ORIGINS environment variable${fromRegex ? " instead of the regex" : ""}`, edits };

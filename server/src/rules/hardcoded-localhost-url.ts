@@ -4,7 +4,6 @@
  * consts, imports and `import.meta.env.X || '...'` fallbacks, in a production build. The built
  * app would call the visitor's own machine.
  */
-import type { EnvFacts } from "../core/facts";
 import { proxyFor } from "../model/match";
 import { contains } from "../core/range";
 import { join } from "../core/paths";
@@ -28,7 +27,7 @@ export const hardcodedLocalhostUrl = defineRule({
       for (const value of use.values) {
         const head = value.head;
         if (!head || !isLocalhostUrl(value.text) || !isLocalhostUrl(head.value)) continue;
-        if (isDevOnly(topology, head)) continue;
+        if (head.devOnly) continue;
         const key = `${head.file}\u0000${head.range.start.line}:${head.range.start.character}`;
         const entry = byLiteral.get(key) ?? { head, uses: [], frontend: use.frontend };
         if (!entry.uses.includes(use)) entry.uses.push(use);
@@ -51,17 +50,12 @@ export const hardcodedLocalhostUrl = defineRule({
         range: head.range,
         message: `'${url?.origin ?? head.value}' points at the visitor's own machine once the app is built and deployed. Use a relative URL that the Vite proxy (dev) and your production reverse proxy serve, or an environment variable such as import.meta.env.VITE_API_URL.`,
         related,
-        fixes: [relativeFix(topology, head, uses, frontend), envFix(topology, head, frontend)].filter((f): f is Fix => !!f),
+        fixes: [relativeFix(topology, head, uses, frontend), envFix(head, frontend)].filter((f): f is Fix => !!f),
       });
     }
     return findings;
   },
 });
-
-function isDevOnly(topology: Topology, head: LiteralRef): boolean {
-  const facts = topology.js(head.file);
-  return !!facts?.devOnly.some((r) => contains(r, head.range));
-}
 
 /** Edit that replaces the URL's origin inside the literal by `replacement`. */
 function originEdit(head: LiteralRef, replacement: string, whole: boolean): TextEdit | undefined {
@@ -96,7 +90,7 @@ function relativeFix(topology: Topology, head: LiteralRef, uses: UrlUse[], front
     }
     if (prefixes.size === 0) return undefined;
   }
-  const missing = [...prefixes].filter((p) => proxyFor(frontend, { text: p + "/", exact: false }).kind === "none");
+  const missing = [...prefixes].filter((p) => proxyFor(frontend.proxy, { text: p + "/", exact: false }).kind === "none");
   const paired = topology.pairing.get(frontend);
   const port = portOfUrl(url.origin) || paired?.port;
   const edits: TextEdit[] = [];
@@ -115,11 +109,11 @@ function relativeFix(topology: Topology, head: LiteralRef, uses: UrlUse[], front
 }
 
 /** Fix 2: read the URL from `import.meta.env.VITE_API_URL` (added to `.env.development`). */
-function envFix(topology: Topology, head: LiteralRef, frontend: Frontend): Fix | undefined {
+function envFix(head: LiteralRef, frontend: Frontend): Fix | undefined {
   const url = splitUrl(head.value);
   if (!url || !/^https?:/i.test(url.origin) || head.range.start.line !== head.range.end.line) return undefined;
   const envPath = join(frontend.root, ".env.development");
-  const envFacts = topology.facts.get(envPath) as EnvFacts | undefined;
+  const envFacts = frontend.envFiles.get(envPath);
   const variable = head.fallbackOf?.env.startsWith("VITE_") ? head.fallbackOf.env : "VITE_API_URL";
   const existing = envFacts?.vars[variable]?.value;
   const value = head.template ? url.origin : head.value;

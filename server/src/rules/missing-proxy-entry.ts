@@ -20,7 +20,7 @@ export const missingProxyEntry = defineRule({
     const findings = new Map<string, Finding>();
     for (const call of topology.calls) {
       const backend = topology.pairing.get(call.frontend);
-      const found = uncovered(call, backend, topology.files);
+      const found = uncovered(call, backend);
       if (!found) continue;
       const existing = findings.get(found.key);
       if (existing) existing.related.push(found.throughBase!);
@@ -38,26 +38,29 @@ interface Uncovered {
   throughBase: Related | undefined;
 }
 
-const memo = new WeakMap<ClientCall, { backend: Backend | undefined; files: ReadonlySet<string>; result: Uncovered | undefined }>();
+const memo = new WeakMap<ClientCall, { backend: Backend | undefined; result: Uncovered | undefined }>();
 
-/** Calls and frontends are immutable and reused by incremental builds, so a check runs once per call. */
-function uncovered(call: ClientCall, backend: Backend | undefined, files: ReadonlySet<string>): Uncovered | undefined {
+/**
+ * Calls and frontends are immutable and reused by incremental builds (a new file set makes new
+ * frontends, so new calls), so a check runs once per call object. Keyed on the call, not the model.
+ */
+function uncovered(call: ClientCall, backend: Backend | undefined): Uncovered | undefined {
   const hit = memo.get(call);
-  if (hit && hit.backend === backend && hit.files === files) return hit.result;
-  const result = check(call, backend, files);
-  memo.set(call, { backend, files, result });
+  if (hit && hit.backend === backend) return hit.result;
+  const result = check(call, backend);
+  memo.set(call, { backend, result });
   return result;
 }
 
-function check(call: ClientCall, backend: Backend | undefined, files: ReadonlySet<string>): Uncovered | undefined {
+function check(call: ClientCall, backend: Backend | undefined): Uncovered | undefined {
   const url = call.devUrl;
   const fe = call.frontend;
   if (!url || !fe.config || !fe.proxy || fe.proxy.kind !== "known") return undefined;
   if (!url.text.startsWith("/") || url.text.startsWith("//")) return undefined;
   const segment = firstSegment(url.text);
   if (!segment || (!url.exact && url.text === segment)) return undefined;
-  if (proxyFor(fe, url).kind !== "none") return undefined;
-  if (servedByVite(fe, url, files) !== false) return undefined;
+  if (proxyFor(fe.proxy, url).kind !== "none") return undefined;
+  if (servedByVite(fe, url) !== false) return undefined;
 
   const onBase = call.basePath !== undefined && firstSegment(call.basePath) === segment && call.instance;
   const file = onBase ? call.instance!.file : call.file;

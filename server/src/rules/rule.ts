@@ -1,39 +1,11 @@
 /**
- * What a rule is and what it returns: plain findings with their related places and fixes. The
- * LSP and the CLI turn these into diagnostics and reports; rules never see either.
+ * What a rule is: its metadata beside its check, which returns plain findings (core/finding.ts).
+ * The LSP and the CLI turn these into diagnostics and reports; rules never see either.
  */
-import type { Location, Range } from "../core/range";
+import type { Finding, Severity } from "../core/finding";
 import type { Topology } from "../model/topology";
 
-export type Severity = "error" | "warning" | "info" | "hint";
-export type SeveritySetting = Severity | "off";
-
-/** One text change; `create` marks a file that does not exist yet. */
-export interface TextEdit {
-  file: string;
-  range: Range;
-  newText: string;
-  create?: boolean;
-}
-
-/** A quick fix: one title, edits in one or several files, applied together. */
-export interface Fix {
-  title: string;
-  edits: TextEdit[];
-}
-
-export interface Related extends Location {
-  message: string;
-}
-
-export interface Finding {
-  rule: string;
-  file: string;
-  range: Range;
-  message: string;
-  related: Related[];
-  fixes: Fix[];
-}
+export type { Finding, Fix, Related, Severity, SeveritySetting, TextEdit } from "../core/finding";
 
 export interface RuleMeta {
   id: string;
