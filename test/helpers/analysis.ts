@@ -13,7 +13,7 @@ import { Project } from "../../server/src/project/project";
 import type { Range } from "../../server/src/core/range";
 import type { Topology } from "../../server/src/model/topology";
 import { grammarFor, type Grammars, type GrammarName, type Tree } from "../../server/src/kinds/tree-sitter";
-import type { Fix, TextEdit } from "../../server/src/rules/rule";
+import type { Fix, TextEdit } from "../../server/src/core/finding";
 import { loadGrammars } from "../../server/src/host/grammars";
 import { readText, walk } from "../../server/src/host/files";
 

@@ -1,6 +1,7 @@
 /** `.env*` files as Vite's dotenv reads them. */
 import { strict as assert } from "node:assert";
-import { isEnvExample, isEnvFile, readEnvFile } from "../../server/src/kinds/env/read";
+import { isEnvExample } from "../../server/src/core/paths";
+import { isEnvFile, readEnvFile } from "../../server/src/kinds/env/read";
 
 describe("parse/env-file", () => {
   for (const ok of [".env", ".env.local", ".env.production", ".env.development.local", "web/.env.staging"]) {

@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Reported } from "../../server/src/project/run-rules";
 import { isEnvFile } from "../../server/src/kinds/env/read";
-import type { Fix } from "../../server/src/rules/rule";
+import type { Fix } from "../../server/src/core/finding";
 import { analyzeFiles, applyFix, hasSyntaxError, readFolder, touchedFiles, where, type Files } from "../helpers/analysis";
 import { fixtureCases, isFixtureMeta, MISSION_RULES } from "../helpers/fixtures";
 

@@ -20,7 +20,10 @@ export interface Kind {
   claims(path: string): boolean;
   /** Globs an editor's file watcher reports for this kind. */
   watch: readonly string[];
-  /** Editor language ids of documents of this kind (the client syncs them). */
+  /**
+   * Editor language ids of the open documents of this kind the server reads (the client syncs
+   * them; protocol/lsp.ts lists them for the client). Empty: read from disk on save.
+   */
   languageIds: readonly string[];
   /** The grammar a file is parsed with; undefined for kinds read without tree-sitter. */
   grammar?(path: string): GrammarName | undefined;

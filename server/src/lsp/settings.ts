@@ -5,7 +5,7 @@
 import picomatch from "picomatch";
 import type { RuleSettings } from "../project/run-rules";
 import { RULES } from "../rules/registry";
-import type { SeveritySetting } from "../rules/rule";
+import type { SeveritySetting } from "../core/finding";
 
 export interface Settings {
   rules: RuleSettings;

@@ -11,11 +11,8 @@ import { axiosDefaults, fileCalls, instanceKey, isBrowserPath, type FileCalls } 
 import type { FileFacts, JsFacts } from "../core/facts";
 import { envOf, findFrontends, frontendOf, portOfUrl } from "./frontends";
 import { JsResolver, type BuildMode } from "./resolve";
-import type { Backend, Frontend, Topology, UrlUse, WorkspaceInput } from "./topology";
+import type { Backend, ClientCall, Frontend, Topology, UrlUse, WorkspaceInput } from "./topology";
 
-export { isBrowserPath } from "./calls";
-export { isPythonTest } from "./backends";
-export { portOfUrl } from "./frontends";
 
 /** A model and what its build keeps for the next one. */
 export interface Built {
@@ -100,7 +97,17 @@ export function buildTopology(input: WorkspaceInput, previous?: Built): Built {
     deps = undefined;
   }
 
-  // Link each instance call to its instance's `baseURL` use (fresh uses: cached ones stay as they were).
+  const { calls, urlUses } = linkUses(results);
+
+  const { backends, cors } = backendsReused ? prev! : findBackends(input);
+  return {
+    topology: { frontends, calls, urlUses, backends, cors, pairing: pair(frontends, backends) },
+    cache: { files: input.files, frontendInputs, frontends, backendInputs, backends, cors, defaults: defaultsKey, perFile },
+  };
+}
+
+/** Every call, and every URL use with each instance call linked to its instance's `baseURL` use (fresh uses: cached ones stay as they were). */
+function linkUses(results: readonly FileCalls[]): { calls: ClientCall[]; urlUses: UrlUse[] } {
   const urlUses: UrlUse[] = [];
   const byInstance = new Map<string, UrlUse>();
   for (const r of results) {
@@ -113,12 +120,7 @@ export function buildTopology(input: WorkspaceInput, previous?: Built): Built {
   const calls = results.flatMap((r) => r.calls);
   for (const call of calls) if (call.instance) byInstance.get(instanceKey(call.instance.file, call.instance.fact.range))?.calls.push(call);
   for (const r of results) urlUses.push(...r.callUses);
-
-  const { backends, cors } = backendsReused ? prev! : findBackends(input);
-  return {
-    topology: { frontends, calls, urlUses, backends, cors, pairing: pair(frontends, backends) },
-    cache: { files: input.files, frontendInputs, frontends, backendInputs, backends, cors, defaults: defaultsKey, perFile },
-  };
+  return { calls, urlUses };
 }
 
 /** A frontend talks to the backend its proxy targets' port names, or to the only backend there is. */

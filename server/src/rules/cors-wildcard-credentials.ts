@@ -7,7 +7,8 @@ import type { CorsFact } from "../core/facts";
 import { isTrue, originList, type PyValue } from "../model/py-values";
 import { contains, type Location, type Range } from "../core/range";
 import type { CorsSetting, Topology } from "../model/topology";
-import { defineRule, type Finding, type Fix, type Related, type TextEdit } from "./rule";
+import type { Finding, Fix, Related, TextEdit } from "../core/finding";
+import { defineRule } from "./rule";
 
 const ID = "cors-wildcard-credentials";
 

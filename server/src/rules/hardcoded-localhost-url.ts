@@ -9,9 +9,10 @@ import { contains } from "../core/range";
 import { join } from "../core/paths";
 import type { Frontend, LiteralRef, Topology, UrlUse } from "../model/topology";
 import { firstSegment, isLocalhostUrl, joinBase, splitUrl } from "../model/urls";
-import { portOfUrl } from "../model/build";
+import { portOfUrl } from "../model/frontends";
 import { addProxyEntries, backendOrigin } from "./fixes/proxy-entry";
-import { defineRule, type Finding, type Fix, type TextEdit } from "./rule";
+import type { Finding, Fix, TextEdit } from "../core/finding";
+import { defineRule } from "./rule";
 
 const ID = "hardcoded-localhost-url";
 

@@ -7,7 +7,8 @@ import { proxyFor, routesFor, servedByVite } from "../model/match";
 import type { Backend, ClientCall } from "../model/topology";
 import { firstSegment } from "../model/urls";
 import { addProxyEntries, backendOrigin } from "./fixes/proxy-entry";
-import { defineRule, type Finding, type Related } from "./rule";
+import type { Finding, Related } from "../core/finding";
+import { defineRule } from "./rule";
 
 const ID = "missing-proxy-entry";
 

@@ -5,8 +5,6 @@
 import type { Finding, Severity } from "../core/finding";
 import type { Topology } from "../model/topology";
 
-export type { Finding, Fix, Related, Severity, SeveritySetting, TextEdit } from "../core/finding";
-
 export interface RuleMeta {
   id: string;
   description: string;

@@ -7,6 +7,6 @@ export const env: Kind = {
   role: "env",
   claims: isEnvFile,
   watch: ["**/.env*"],
-  languageIds: ["dotenv", "properties", "plaintext"],
+  languageIds: [],
   read: (_path, text) => readEnvFile(text),
 };

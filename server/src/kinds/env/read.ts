@@ -4,7 +4,6 @@
  * `fs`/`path` and which this folder may not import; the format needed is a few lines.
  */
 import type { EnvFacts } from "../../core/facts";
-export { isEnvExample } from "../../core/paths";
 
 /** Whether a file name is a dotenv file (`.env`, `.env.production`, `.env.local`, `.env.example`, ...). */
 export function isEnvFile(path: string): boolean {

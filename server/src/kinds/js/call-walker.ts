@@ -122,26 +122,9 @@ export class CallWalker {
       case "function_declaration":
       case "generator_function_declaration":
       case "function":
-      case "method_definition": {
-        const inner = new ScopeChain(new Map(), scope);
-        const params = field(node, "parameters") ?? field(node, "parameter");
-        if (params) {
-          const names = new Set<string>();
-          collectBindingNames(params, names);
-          for (const n of names) inner.set(n, { kind: "opaque" });
-          this.visitChildren(params, inner);
-        }
-        // A top-level function may be a factory that returns an axios instance.
-        const name = node.type === "function_declaration" && topLevel ? field(node, "name")?.text : this.pendingFactory;
-        this.pendingFactory = undefined;
-        const outer = this.factory;
-        this.factory = name ? { name, locals: new Map() } : outer && { name: undefined, locals: outer.locals };
-        const body = field(node, "body");
-        if (body && body.type !== "statement_block" && this.factory?.name) this.returned(body);
-        if (body) this.visit(body, inner);
-        this.factory = outer;
+      case "method_definition":
+        this.visitFunction(node, scope, topLevel);
         return;
-      }
       case "return_statement": {
         const value = childrenOf(node)[0];
         this.visitChildren(node, scope);
@@ -161,28 +144,11 @@ export class CallWalker {
       case "export_statement":
         for (const child of node.namedChildren) if (child) this.visit(child, scope, topLevel);
         return;
-      case "if_statement": {
-        const test = field(node, "condition");
-        const condition = test ? buildCondition(test) : "unknown";
-        const consequence = field(node, "consequence");
-        const alternative = field(node, "alternative");
-        if (condition === "dev" && consequence) this.facts.devOnly.push(rangeOf(consequence));
-        if (condition === "prod" && alternative) this.facts.devOnly.push(rangeOf(alternative));
+      case "if_statement":
+      case "ternary_expression":
+      case "binary_expression":
+        this.devBranch(node);
         break;
-      }
-      case "ternary_expression": {
-        const test = field(node, "condition");
-        const condition = test ? buildCondition(test) : "unknown";
-        const branch = condition === "dev" ? field(node, "consequence") : condition === "prod" ? field(node, "alternative") : undefined;
-        if (branch) this.facts.devOnly.push(rangeOf(branch));
-        break;
-      }
-      case "binary_expression": {
-        const left = field(node, "left");
-        const right = field(node, "right");
-        if (field(node, "operator")?.text === "&&" && left && right && buildCondition(left) === "dev") this.facts.devOnly.push(rangeOf(right));
-        break;
-      }
       case "call_expression":
         this.call(node, scope, undefined);
         break;
@@ -194,6 +160,41 @@ export class CallWalker {
         break;
     }
     this.visitChildren(node, scope);
+  }
+
+  /** A function: its parameters shadow outer names; a top-level one may be a factory of an axios instance. */
+  private visitFunction(node: Node, scope: ScopeChain, topLevel: boolean): void {
+    const inner = new ScopeChain(new Map(), scope);
+    const params = field(node, "parameters") ?? field(node, "parameter");
+    if (params) {
+      const names = new Set<string>();
+      collectBindingNames(params, names);
+      for (const n of names) inner.set(n, { kind: "opaque" });
+      this.visitChildren(params, inner);
+    }
+    const name = node.type === "function_declaration" && topLevel ? field(node, "name")?.text : this.pendingFactory;
+    this.pendingFactory = undefined;
+    const outer = this.factory;
+    this.factory = name ? { name, locals: new Map() } : outer && { name: undefined, locals: outer.locals };
+    const body = field(node, "body");
+    if (body && body.type !== "statement_block" && this.factory?.name) this.returned(body);
+    if (body) this.visit(body, inner);
+    this.factory = outer;
+  }
+
+  /** Records the branch of an `if`, a ternary or a `&&` that only development (or production) builds take. */
+  private devBranch(node: Node): void {
+    if (node.type === "binary_expression") {
+      const left = field(node, "left");
+      const right = field(node, "right");
+      if (field(node, "operator")?.text === "&&" && left && right && buildCondition(left) === "dev") this.facts.devOnly.push(rangeOf(right));
+      return;
+    }
+    const test = field(node, "condition");
+    const condition = test ? buildCondition(test) : "unknown";
+    const taken = condition === "dev" ? field(node, "consequence") : undefined;
+    const skipped = condition === "prod" ? field(node, "alternative") : undefined;
+    for (const branch of [taken, skipped]) if (branch) this.facts.devOnly.push(rangeOf(branch));
   }
 
   private visitChildren(node: Node, scope: ScopeChain): void {

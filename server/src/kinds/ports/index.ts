@@ -7,6 +7,6 @@ export const ports: Kind = {
   role: "ports",
   claims: isPortsFile,
   watch: ["**/Dockerfile*", "**/*.{yml,yaml}", "**/Procfile", "**/Makefile", "**/package.json"],
-  languageIds: ["dockerfile", "yaml", "dockercompose", "makefile", "json"],
+  languageIds: [],
   read: (path, text) => readPorts(text, path),
 };

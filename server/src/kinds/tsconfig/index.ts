@@ -7,6 +7,6 @@ export const tsconfig: Kind = {
   role: "aliases",
   claims: isTsconfig,
   watch: ["**/{tsconfig,jsconfig}*.json"],
-  languageIds: ["jsonc", "json"],
+  languageIds: [],
   read: (_path, text) => readTsconfig(text),
 };

@@ -17,6 +17,34 @@ export function isViteConfig(path: string): boolean {
 
 export function readViteConfig(tree: Tree, text: string): ViteConfigFacts {
   const root = tree.rootNode;
+  const { top, topConsts } = topLevelConsts(root);
+  const facts = emptyFacts(text);
+  const exported = exportedNode(root);
+  if (!exported) return facts;
+  facts.anchor = rangeOf(exported);
+  const found = configObject(exported, top, topConsts);
+  if (!found || root.hasError) return facts;
+  const { node: configNode, expr: config } = found;
+  facts.readable = true;
+  facts.configSlot = slotOf(configNode, text, facts.indentUnit);
+  readServer(facts, config, configNode, text, topConsts);
+  const preview = getProp(config, "preview");
+  facts.previewProxy = preview === "unknown" ? null : preview?.kind === "object" ? readProxy(getProp(preview, "proxy")) : undefined;
+  const base = getProp(config, "base");
+  if (base && base !== "unknown" && base.kind === "string") facts.base = base.value;
+  const envPrefix = getProp(config, "envPrefix");
+  // an array or a computed prefix: any variable may reach the client
+  if (envPrefix) facts.envPrefix = envPrefix !== "unknown" && envPrefix.kind === "string" ? [envPrefix.value] : [""];
+  facts.aliases = readAliases(propertyNode(configNode, "resolve", topConsts)?.value, top, topConsts);
+  // Paths the dev server answers itself: `server.middlewares.use('/x', ...)` in a plugin.
+  facts.middlewarePaths = [...text.matchAll(/\bmiddlewares\.use\(\s*['"`](\/[^'"`]*)['"`]/g)].map((m) => m[1]);
+  facts.mockPlugin = MOCK_PLUGINS.test(text);
+  facts.appRoutes = APP_FRAMEWORKS.test(text);
+  return facts;
+}
+
+/** The file's top-level `const`s, and a scope that reads them (each once; a cycle reads as unknown). */
+function topLevelConsts(root: Node): { top: Scope; topConsts: Map<string, Node> } {
   const topConsts = new Map<string, Node>();
   for (const stmt of childrenOf(root)) {
     const decl = stmt.type === "export_statement" ? field(stmt, "declaration") : stmt;
@@ -41,7 +69,12 @@ export function readViteConfig(tree: Tree, text: string): ViteConfigFacts {
       return binding;
     },
   };
-  const facts: ViteConfigFacts = {
+  return { top, topConsts };
+}
+
+/** The facts of a config that cannot be read (yet): Vite's defaults, and how the file writes code. */
+function emptyFacts(text: string): ViteConfigFacts {
+  return {
     kind: "vite",
     readable: false,
     port: undefined,
@@ -64,47 +97,30 @@ export function readViteConfig(tree: Tree, text: string): ViteConfigFacts {
     anchor: ZERO_RANGE,
     suppressions: readSuppressions(text, "js"),
   };
-  const exported = exportedNode(root);
-  if (!exported) return facts;
-  facts.anchor = rangeOf(exported);
-  const found = configObject(exported, top, topConsts);
-  if (!found || root.hasError) return facts;
-  const { node: configNode, expr: config } = found;
-  facts.readable = true;
-  facts.configSlot = slotOf(configNode, text, facts.indentUnit);
+}
 
+/** `server`: its port and host, its proxy table, and where an edit would add to them. */
+function readServer(facts: ViteConfigFacts, config: Expr, configNode: Node, text: string, topConsts: Map<string, Node>): void {
   const server = getProp(config, "server");
   facts.hasServer = server !== undefined;
   if (server === "unknown" || (server && server.kind !== "object")) {
     facts.proxy = null;
-  } else if (server) {
-    const serverNode = propertyNode(configNode, "server", topConsts);
-    if (serverNode) {
-      facts.serverSlot = slotOf(serverNode.value, text, facts.indentUnit);
-      facts.anchor = rangeOf(serverNode.pair);
-    }
-    const port = getProp(server, "port");
-    if (port && port !== "unknown" && port.kind === "literal" && typeof port.value === "number") facts.port = port.value;
-    else if (port !== undefined) facts.portUnread = true;
-    const host = getProp(server, "host");
-    if (host && host !== "unknown") facts.host = host;
-    facts.proxy = readProxy(getProp(server, "proxy"));
-    const proxyNode = serverNode ? propertyNode(serverNode.value, "proxy", topConsts) : undefined;
-    if (proxyNode) facts.proxySlot = slotOf(proxyNode.value, text, facts.indentUnit);
+    return;
   }
-  const preview = getProp(config, "preview");
-  facts.previewProxy = preview === "unknown" ? null : preview?.kind === "object" ? readProxy(getProp(preview, "proxy")) : undefined;
-  const base = getProp(config, "base");
-  if (base && base !== "unknown" && base.kind === "string") facts.base = base.value;
-  const envPrefix = getProp(config, "envPrefix");
-  // an array or a computed prefix: any variable may reach the client
-  if (envPrefix) facts.envPrefix = envPrefix !== "unknown" && envPrefix.kind === "string" ? [envPrefix.value] : [""];
-  facts.aliases = readAliases(propertyNode(configNode, "resolve", topConsts)?.value, top, topConsts);
-  // Paths the dev server answers itself: `server.middlewares.use('/x', ...)` in a plugin.
-  facts.middlewarePaths = [...text.matchAll(/\bmiddlewares\.use\(\s*['"`](\/[^'"`]*)['"`]/g)].map((m) => m[1]);
-  facts.mockPlugin = MOCK_PLUGINS.test(text);
-  facts.appRoutes = APP_FRAMEWORKS.test(text);
-  return facts;
+  if (!server) return;
+  const serverNode = propertyNode(configNode, "server", topConsts);
+  if (serverNode) {
+    facts.serverSlot = slotOf(serverNode.value, text, facts.indentUnit);
+    facts.anchor = rangeOf(serverNode.pair);
+  }
+  const port = getProp(server, "port");
+  if (port && port !== "unknown" && port.kind === "literal" && typeof port.value === "number") facts.port = port.value;
+  else if (port !== undefined) facts.portUnread = true;
+  const host = getProp(server, "host");
+  if (host && host !== "unknown") facts.host = host;
+  facts.proxy = readProxy(getProp(server, "proxy"));
+  const proxyNode = serverNode ? propertyNode(serverNode.value, "proxy", topConsts) : undefined;
+  if (proxyNode) facts.proxySlot = slotOf(proxyNode.value, text, facts.indentUnit);
 }
 
 /** Plugins that answer requests in dev with mock data (paths unknown statically). */

@@ -5,7 +5,7 @@
  */
 import type { ObjectSlot } from "../../core/facts";
 import type { Frontend } from "../../model/topology";
-import type { TextEdit } from "../rule";
+import type { TextEdit } from "../../core/finding";
 
 export interface NewEntry {
   key: string;
