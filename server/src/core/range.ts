@@ -34,3 +34,8 @@ export const ZERO_RANGE: Range = { start: { line: 0, character: 0 }, end: { line
 export function sameStart(a: Range, b: Range): boolean {
   return compare(a.start, b.start) === 0;
 }
+
+/** A key naming where a range starts in a file: the same place gives the same key. */
+export function locationKey(file: string, range: Range): string {
+  return `${file}\u0000${range.start.line}:${range.start.character}`;
+}

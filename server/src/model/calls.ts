@@ -3,6 +3,7 @@
  * dev (joined with its axios instance's `baseURL` or `axios.defaults.baseURL`), and every place
  * a URL reaches a request target with the values it may take in a production build.
  */
+import { locationKey, type Range } from "../core/range";
 import type { Expr, JsFacts } from "../core/facts";
 import type { JsResolver } from "./resolve";
 import type { ClientCall, Frontend, UrlUse, UrlValue } from "./topology";
@@ -35,8 +36,8 @@ export interface FileCalls {
 }
 
 /** The key that links an instance's calls to its `baseURL` use. */
-export function instanceKey(file: string, range: { start: { line: number; character: number } }): string {
-  return `${file}\u0000${range.start.line}:${range.start.character}`;
+export function instanceKey(file: string, range: Range): string {
+  return locationKey(file, range);
 }
 
 /** `axios.defaults.baseURL` of a frontend: one value, `null` when files disagree or it is unknown. */

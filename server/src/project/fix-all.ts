@@ -3,6 +3,7 @@
  * between (two fixes may add the same proxy entry; the second must then not be applied), and
  * returns the new text of every file it changed. It works on a scratch fork of the project.
  */
+import { locationKey } from "../core/range";
 import { applyEdits } from "../core/edits";
 import type { Finding, TextEdit } from "../core/finding";
 import type { Project } from "./project";
@@ -35,5 +36,5 @@ export function fixAll(project: Project, settings: RuleSettings, onlyFile?: stri
 }
 
 function key(f: Finding): string {
-  return `${f.rule}:${f.file}:${f.range.start.line}:${f.range.start.character}:${f.message}`;
+  return `${f.rule}\u0000${locationKey(f.file, f.range)}\u0000${f.message}`;
 }

@@ -5,7 +5,7 @@
  * app would call the visitor's own machine.
  */
 import { proxyFor } from "../model/match";
-import { contains } from "../core/range";
+import { contains, locationKey } from "../core/range";
 import { join } from "../core/paths";
 import type { Frontend, LiteralRef, Topology, UrlUse } from "../model/topology";
 import { firstSegment, isLocalhostUrl, joinBase, splitUrl } from "../model/urls";
@@ -29,7 +29,7 @@ export const hardcodedLocalhostUrl = defineRule({
         const head = value.head;
         if (!head || !isLocalhostUrl(value.text) || !isLocalhostUrl(head.value)) continue;
         if (head.devOnly) continue;
-        const key = `${head.file}\u0000${head.range.start.line}:${head.range.start.character}`;
+        const key = locationKey(head.file, head.range);
         const entry = byLiteral.get(key) ?? { head, uses: [], frontend: use.frontend };
         if (!entry.uses.includes(use)) entry.uses.push(use);
         byLiteral.set(key, entry);

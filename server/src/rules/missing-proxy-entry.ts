@@ -3,6 +3,7 @@
  * Vite config covers. In `vite` dev it never reaches the backend: a GET gets `index.html` with
  * status 200, other requests 404, a WebSocket fails (facts.md, Vite dev server).
  */
+import { locationKey } from "../core/range";
 import { proxyFor, routesFor, servedByVite } from "../model/match";
 import type { Backend, ClientCall } from "../model/topology";
 import { firstSegment } from "../model/urls";
@@ -79,7 +80,7 @@ function check(call: ClientCall, backend: Backend | undefined): Uncovered | unde
   const edit = addProxyEntries(fe, [{ key: segment, target: backendOrigin(backend?.port), ws }]);
   const configName = fe.configFile!.split("/").pop()!;
   return {
-    key: `${file}\u0000${range.start.line}:${range.start.character}`,
+    key: locationKey(file, range),
     throughBase: onBase ? throughBase : undefined,
     finding: {
       rule: ID,
