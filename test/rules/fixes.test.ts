@@ -14,10 +14,11 @@ import { join } from "node:path";
 import type { Reported } from "../../server/src/project/run-rules";
 import { isEnvFile } from "../../server/src/kinds/env/read";
 import type { Fix } from "../../server/src/core/finding";
-import { analyzeFiles, applyFix, hasSyntaxError, readFolder, touchedFiles, where, type Files } from "../helpers/analysis";
+import { analyzeFiles, applyFix, hasSyntaxError, readFolder, ROOT, touchedFiles, where, type Files } from "../helpers/analysis";
 import { fixtureCases, isFixtureMeta, MISSION_RULES } from "../helpers/fixtures";
 
-const ACCEPTANCE = "/work/shared/acceptance/cases";
+/** The shared acceptance cases, beside the checkout (`<root>/../shared`), wherever it is. */
+const ACCEPTANCE = join(ROOT, "..", "shared", "acceptance", "cases");
 
 /** The acceptance cases' workspaces, copied (and prepared) in a temporary folder, never modified. */
 function acceptanceWorkspace(name: string): Files {

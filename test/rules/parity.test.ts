@@ -47,7 +47,7 @@ describe("rule parity", () => {
   for (const rule of RULES) {
     describe(rule.id, () => {
       it("has metadata", () => {
-        assert.ok(rule.description.length > 10, "a description");
+        assert.match(rule.description, /^[A-Z].{20,}\.$/, "a description: one or more sentences");
         assert.ok(["error", "warning", "info", "hint"].includes(rule.defaultSeverity));
         assert.equal(docsUrl(rule.id).endsWith(`#${rule.id}`), true, "its docs link is the README anchor of its id");
       });
@@ -63,6 +63,7 @@ describe("rule parity", () => {
         const setting = settings()[`corsDoctor.rules.${rule.id}`];
         assert.ok(setting, `package.json contributes.configuration has no corsDoctor.rules.${rule.id}`);
         assert.equal(setting.default, rule.defaultSeverity);
+        assert.equal((setting as { markdownDescription?: string }).markdownDescription, `${rule.description} [Docs](${docsUrl(rule.id)})`, "the rule's description and its docs link");
         if (setting.enum) assert.deepEqual([...setting.enum].sort(), ["error", "hint", "info", "off", "warning"]);
       });
 
