@@ -7,7 +7,8 @@ describe("read-file", () => {
   it("knows each file kind", () => {
     assert.equal(fileKind("web/vite.config.mts"), "vite");
     assert.equal(fileKind("web/.env.production"), "env");
-    assert.equal(fileKind("Dockerfile"), "ports");
+    assert.equal(fileKind("Dockerfile"), "dockerfile");
+    assert.equal(fileKind("api/docker-compose.yml"), "ports");
     assert.equal(fileKind("web/tsconfig.app.json"), "tsconfig");
     assert.equal(fileKind("api/main.py"), "python");
     assert.equal(fileKind("web/src/a.tsx"), "js");

@@ -12,7 +12,8 @@ import { watchers } from "../../server/src/lsp/watched-files";
 const SAMPLES: Record<string, string[]> = {
   vite: ["vite.config.ts", "web/vite.config.mjs", "a/b/vite.config.cts"],
   env: [".env", "web/.env.development.local", "web/.env.example"],
-  ports: ["Dockerfile", "api/Dockerfile.dev", "docker-compose.yml", "compose.prod.yaml", "Procfile", "Makefile", "package.json"],
+  dockerfile: ["Dockerfile", "api/Dockerfile.dev", "web/app.dockerfile"],
+  ports: ["docker-compose.yml", "compose.prod.yaml", "Procfile", "Makefile", "package.json"],
   tsconfig: ["tsconfig.json", "web/tsconfig.app.json", "jsconfig.json"],
   python: ["main.py", "api/app/routers/posts.py"],
   js: ["src/api.ts", "src/App.tsx", "src/a.js", "src/b.jsx", "x.mjs", "y.cjs", "z.mts", "w.cts"],

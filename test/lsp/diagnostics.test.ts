@@ -59,6 +59,7 @@ describe("lsp: diagnostics (built server over stdio)", function () {
         { globPattern: "**/vite.config.{js,mjs,cjs,ts,mts,cts}" },
         { globPattern: "**/.env*" },
         { globPattern: "**/Dockerfile*" },
+        { globPattern: "**/*.dockerfile" },
         { globPattern: "**/*.{yml,yaml}" },
         { globPattern: "**/Procfile" },
         { globPattern: "**/Makefile" },

@@ -136,13 +136,34 @@ describe("model/build", () => {
       });
       assert.equal(t.backends.length, 1);
       const b = t.backends[0];
-      assert.deepEqual(b.routes.map((r) => `${r.methods.join(",")} ${r.path}`).sort(), ["GET /api/posts/", "GET /api/posts/{post_id}", "POST /api/users", "WS /ws"]);
+      assert.deepEqual(b.routes.filter((r) => !r.builtin).map((r) => `${r.methods.join(",")} ${r.path}`).sort(), ["GET /api/posts/", "GET /api/posts/{post_id}", "POST /api/users", "WS /ws"]);
+      assert.deepEqual(b.routes.filter((r) => r.fact.handler).map((r) => r.fact.handler!.name), ["ws", "a", "b", "c"]);
+      assert.deepEqual(b.routes.filter((r) => r.builtin).map((r) => r.path), ["/openapi.json", "/docs", "/redoc", "/docs/oauth2-redirect"]);
       assert.equal(b.routesKnown, true);
+      assert.deepEqual([b.mounts, b.rootPath, b.redirectSlashes], [[], "", true]);
     });
 
-    it("app.mount makes routes not fully known", async () => {
-      const t = await topologyOf({ "main.py": `from fastapi import FastAPI\napp = FastAPI()\napp.mount("/static", StaticFiles(directory="s"))\n` });
-      assert.equal(t.backends[0].routesKnown, false);
+    it("docs routes follow docs_url / openapi_url; redirect_slashes and root_path are read", async () => {
+      const t = await topologyOf({
+        "main.py": `from fastapi import FastAPI
+app = FastAPI(docs_url="/api/docs", redoc_url=None, root_path="/api")
+app.router.redirect_slashes = False
+other = FastAPI(openapi_url=None, redirect_slashes=flag)
+`,
+      });
+      const [app, other] = t.backends;
+      assert.deepEqual(app.routes.map((r) => r.path), ["/openapi.json", "/api/docs", "/api/docs/oauth2-redirect"]);
+      assert.deepEqual([app.rootPath, app.redirectSlashes], ["/api", false]);
+      assert.deepEqual(other.routes, []);
+      assert.equal(other.redirectSlashes, undefined);
+    });
+
+    it("app.mount makes the routes under its prefix unknown, not the whole table", async () => {
+      const t = await topologyOf({ "main.py": `from fastapi import FastAPI\napp = FastAPI()\napp.mount("/static", StaticFiles(directory="s"))\napp.mount(path, x)\n` });
+      assert.equal(t.backends[0].routesKnown, true);
+      assert.equal(t.backends[0].mounts, undefined, "a mount path that cannot be read");
+      const known = await topologyOf({ "main.py": `from fastapi import FastAPI\napp = FastAPI()\napp.mount("/static", StaticFiles(directory="s"))\n` });
+      assert.deepEqual(known.backends[0].mounts, ["/static"]);
     });
 
     it("apps in tests and conftest are not backends", async () => {

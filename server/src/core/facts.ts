@@ -114,6 +114,8 @@ export interface JsFacts {
   devOnly: Range[];
   /** It imports a Node built-in, a server framework or a test/mock library. */
   nodeOrTooling: boolean;
+  /** Its first lines say it is generated (`auto-generated`, `Do not edit`), or its name ends in `.gen.ts`. */
+  generated: boolean;
   syntaxError: boolean;
   /** The module's default export when it is an expression (`export default {...}`). */
   defaultExport: Expr | undefined;
@@ -155,6 +157,10 @@ export interface AppFact {
   name: string;
   framework: "FastAPI" | "Starlette";
   rootPath: PyExpr | undefined;
+  /** `FastAPI(redirect_slashes=...)`, or a later `app.router.redirect_slashes = ...`. */
+  redirectSlashes: PyExpr | undefined;
+  /** `docs_url`, `redoc_url`, `openapi_url` as given (undefined: FastAPI's default). */
+  docs: { docs_url?: PyExpr; redoc_url?: PyExpr; openapi_url?: PyExpr };
   range: Range;
 }
 
@@ -170,6 +176,8 @@ export interface RouteFact {
   methods: string[];
   path: PyExpr;
   range: Range;
+  /** The handler function (`def list_users`), when the route is declared with a decorator. */
+  handler?: { name: string; range: Range };
 }
 
 /** `owner.include_router(router, prefix=...)`; `router` may be `module.router`. */
@@ -217,8 +225,9 @@ export interface PyFacts {
   returns: Record<string, PyExpr>;
   /** The 0-based line where a new `import` goes (before any code; see fastapi.ts). */
   importAt: number;
-  /** `uvicorn.run(..., port=N)`. */
+  /** `uvicorn.run(..., port=N)`, and where the port is written. */
   uvicornPort: number | undefined;
+  uvicornPortRange?: Range;
   syntaxError: boolean;
   suppressions: Suppression[];
 }
@@ -299,8 +308,20 @@ export interface EnvFacts {
 /** A file that only tells which port a backend is started on (`--port` in a command). */
 export interface PortsFacts {
   kind: "ports";
-  /** `module:attr` (as uvicorn names apps) or undefined -> port; `hostSide`: through a compose mapping. */
-  commands: { app: string | undefined; port: number; hostSide: boolean }[];
+  /** `module:attr` (as uvicorn names apps) or undefined -> port; `hostSide`: through a compose mapping; the 0-based line. */
+  commands: { app: string | undefined; port: number; hostSide: boolean; line: number }[];
+}
+
+/** A Dockerfile: the ports of the backends it starts, and what a frontend build in it sees. */
+export interface DockerfileFacts {
+  kind: "dockerfile";
+  commands: PortsFacts["commands"];
+  /** `ENV` and `ARG` lines: name, value (undefined: an `ARG` with no default), 0-based line. */
+  env: { name: string; value: string | undefined; line: number; instruction: "ENV" | "ARG" }[];
+  /** Sources of `COPY` / `ADD` lines. */
+  copies: string[];
+  /** A `RUN` line builds a frontend (`npm run build`, `vite build`, ...). */
+  buildsFrontend: boolean;
 }
 
 /** `compilerOptions.paths` of a tsconfig: alias -> folder relative to the tsconfig's folder. */
@@ -309,4 +330,4 @@ export interface TsconfigFacts {
   aliases: Record<string, string>;
 }
 
-export type FileFacts = JsFacts | PyFacts | ViteConfigFacts | EnvFacts | PortsFacts | TsconfigFacts;
+export type FileFacts = JsFacts | PyFacts | ViteConfigFacts | EnvFacts | PortsFacts | DockerfileFacts | TsconfigFacts;

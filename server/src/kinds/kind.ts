@@ -8,7 +8,7 @@ import type { FileFacts } from "../core/facts";
 import type { CommentSyntax } from "../core/suppression";
 import type { GrammarName, Tree } from "./tree-sitter";
 
-export type KindId = "vite" | "env" | "ports" | "tsconfig" | "python" | "js";
+export type KindId = "vite" | "env" | "dockerfile" | "ports" | "tsconfig" | "python" | "js";
 
 /** What the model does with a kind's facts. */
 export type Role = "frontend-config" | "env" | "ports" | "aliases" | "backend" | "browser-code";

@@ -4,6 +4,7 @@
  * selector the client must match, the index's routing and the suppression syntax all read this
  * list. Adding a kind: a folder beside this file with read.ts and index.ts, and one line here.
  */
+import { dockerfile } from "./dockerfile/index";
 import { env } from "./env/index";
 import { js } from "./js/index";
 import type { Kind, KindId } from "./kind";
@@ -12,7 +13,7 @@ import { python } from "./python/index";
 import { tsconfig } from "./tsconfig/index";
 import { vite } from "./vite/index";
 
-export const KINDS: readonly Kind[] = [vite, env, ports, tsconfig, python, js];
+export const KINDS: readonly Kind[] = [vite, env, dockerfile, ports, tsconfig, python, js];
 
 /** Files the model looks at only for being there (Vite's `index.html` and `public/`), watched too. */
 export const PRESENCE_GLOBS: readonly string[] = ["**/*.{html,json}", "**/public/**"];

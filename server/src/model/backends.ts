@@ -2,9 +2,10 @@
  * Backends: every FastAPI/Starlette app outside tests, its routes with full paths (following
  * `include_router` across modules), its CORS attachments and the port it is served on.
  */
-import type { CorsFact, PortsFacts, PyExpr, PyFacts } from "../core/facts";
+import type { AppFact, CorsFact, PyExpr, PyFacts, RouteFact } from "../core/facts";
 import { basename, dirname, isUnder, resolvePyImport, resolvePyModule } from "../core/paths";
 import { PyResolver, type PyValue } from "./py-values";
+import type { Location } from "../core/range";
 import type { Backend, CorsSetting, Route, WorkspaceInput } from "./topology";
 
 /** Python files whose apps are not backends: tests and their fixtures. */
@@ -25,15 +26,20 @@ export function findBackends(input: WorkspaceInput): { backends: Backend[]; cors
     if (facts.kind !== "python" || isPythonTest(file)) continue;
     for (const c of facts.cors) cors.push(corsSetting(file, c, facts, resolver));
     for (const app of facts.apps) {
-      const { routes, known } = collectRoutes(file, app.name, input, py);
+      const { routes, known, mounts } = collectRoutes(file, app.name, input, py);
+      const port = facts.uvicornPort !== undefined ? { port: facts.uvicornPort, at: facts.uvicornPortRange && { file, range: facts.uvicornPortRange } } : portOf(file, app.name);
       backends.push({
         file,
         app: app.name,
         range: app.range,
         cors: facts.cors.filter((c) => c.app === app.name),
-        routes,
-        routesKnown: known && strOf(app.rootPath) !== undefined,
-        port: facts.uvicornPort ?? portOf(file, app.name) ?? 8000,
+        routes: [...routes, ...docsRoutes(file, app)],
+        routesKnown: known,
+        mounts,
+        rootPath: strOf(app.rootPath),
+        redirectSlashes: boolOf(app.redirectSlashes),
+        port: port?.port ?? 8000,
+        portAt: port?.at,
         importPath: importPath(file, input.files),
       });
     }
@@ -66,15 +72,37 @@ function importPath(file: string, files: ReadonlySet<string>): { module: string;
   return { module, dir };
 }
 
+/** FastAPI's documentation routes, unless the app turns them off (`docs_url=None`, ...). */
+function docsRoutes(file: string, app: AppFact): Route[] {
+  if (app.framework !== "FastAPI") return [];
+  const url = (k: keyof AppFact["docs"], fallback: string) => {
+    const v = app.docs[k];
+    return v === undefined ? fallback : v.kind === "str" ? v.value : v.kind === "none" ? null : undefined;
+  };
+  const openapi = url("openapi_url", "/openapi.json");
+  const paths = [openapi, openapi === null ? null : url("docs_url", "/docs"), openapi === null ? null : url("redoc_url", "/redoc")];
+  if (openapi !== null && paths[1]) paths.push(`${paths[1]}/oauth2-redirect`);
+  // an unreadable docs setting: its route may be anywhere, so the table is not known there
+  if (paths.some((p) => p === undefined)) return [];
+  const fact: RouteFact = { owner: app.name, methods: ["GET"], path: { kind: "str", value: "", range: app.range }, range: app.range };
+  return paths.filter((p): p is string => !!p).map((path) => ({ methods: ["GET", "HEAD"], path, fact, file, builtin: true as const }));
+}
+
+function boolOf(expr: PyExpr | undefined): boolean | undefined {
+  if (!expr) return true;
+  return expr.kind === "bool" ? expr.value : undefined;
+}
+
 function strOf(expr: PyExpr | undefined): string | undefined {
   if (!expr) return "";
   return expr.kind === "str" ? expr.value : undefined;
 }
 
 /** The app's routes with full paths, following `include_router` across modules. */
-function collectRoutes(file: string, app: string, input: WorkspaceInput, py: (f: string) => PyFacts | undefined): { routes: Route[]; known: boolean } {
+function collectRoutes(file: string, app: string, input: WorkspaceInput, py: (f: string) => PyFacts | undefined): { routes: Route[]; known: boolean; mounts: string[] | undefined } {
   const routes: Route[] = [];
   let known = true;
+  let mounts: string[] | undefined = [];
   const seen = new Set<string>();
   const visit = (f: string, owner: string, prefix: string | undefined, depth: number) => {
     const key = `${f}:${owner}:${prefix}`;
@@ -87,7 +115,12 @@ function collectRoutes(file: string, app: string, input: WorkspaceInput, py: (f:
       const p = strOf(router.prefix);
       own = own === undefined || p === undefined ? undefined : own + p;
     }
-    if (facts.mounts.some((m) => m.owner === owner)) known = false;
+    for (const m of facts.mounts) {
+      if (m.owner !== owner) continue;
+      const p = strOf(m.path);
+      if (own === undefined || p === undefined || !p) mounts = undefined;
+      else mounts?.push(own + p);
+    }
     for (const r of facts.routes) {
       if (r.owner !== owner) continue;
       const p = strOf(r.path);
@@ -108,7 +141,7 @@ function collectRoutes(file: string, app: string, input: WorkspaceInput, py: (f:
   };
   visit(file, app, "", 0);
   if (routes.some((r) => r.path === undefined)) known = false;
-  return { routes, known };
+  return { routes, known, mounts };
 }
 
 function findRouter(file: string, expr: PyExpr, input: WorkspaceInput, py: (f: string) => PyFacts | undefined, depth = 0): { file: string; name: string } | undefined {
@@ -134,9 +167,9 @@ function findRouter(file: string, expr: PyExpr, input: WorkspaceInput, py: (f: s
 }
 
 /** The port a command (`uvicorn pkg.main:app --port N` in a Dockerfile, compose file, ...) gives an app. */
-function portFinder(input: WorkspaceInput): (file: string, app: string) => number | undefined {
-  const commands: { app: string | undefined; port: number; hostSide: boolean; from: string }[] = [];
-  for (const [file, facts] of input.facts) if (facts.kind === "ports") for (const c of (facts as PortsFacts).commands) commands.push({ ...c, from: file });
+function portFinder(input: WorkspaceInput): (file: string, app: string) => { port: number; at: Location } | undefined {
+  const commands: { app: string | undefined; port: number; hostSide: boolean; line: number; from: string }[] = [];
+  for (const [file, facts] of input.facts) if (facts.kind === "ports" || facts.kind === "dockerfile") for (const c of facts.commands) commands.push({ ...c, from: file });
   // the host side of a compose mapping is where a browser or proxy reaches the app
   commands.sort((a, b) => Number(b.hostSide) - Number(a.hostSide));
   return (file, app) => {
@@ -147,7 +180,9 @@ function portFinder(input: WorkspaceInput): (file: string, app: string) => numbe
       const [mod, attr] = c.app.split(":");
       if ((attr ?? "app") !== app) continue;
       const parts = mod.split(".");
-      if (parts.length <= module.length && parts.every((p, i) => module[module.length - parts.length + i] === p)) return c.port;
+      if (parts.length <= module.length && parts.every((p, i) => module[module.length - parts.length + i] === p)) {
+        return { port: c.port, at: { file: c.from, range: { start: { line: c.line, character: 0 }, end: { line: c.line, character: 0 } } } };
+      }
     }
     return undefined;
   };

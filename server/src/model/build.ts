@@ -40,6 +40,11 @@ export function buildTopology(input: WorkspaceInput, previous?: Built): Built {
   for (const f of input.facts.values()) {
     if (f.kind === "vite" || f.kind === "env" || f.kind === "tsconfig") frontendInputs.push(f);
     else if (f.kind === "python" || f.kind === "ports") backendInputs.push(f);
+    else if (f.kind === "dockerfile") {
+      // a Dockerfile gives ports to backends and build-time values to the frontends it builds
+      frontendInputs.push(f);
+      backendInputs.push(f);
+    }
   }
   const sameFiles = prev?.files === input.files;
   const frontendsReused = !!prev && sameFiles && sameList(prev.frontendInputs, frontendInputs);

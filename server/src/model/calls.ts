@@ -84,7 +84,7 @@ export function fileCalls(file: string, facts: JsFacts, fe: Frontend, resolver: 
     const joins = fact.callee.kind === "axios" || fact.callee.kind === "instance";
     const devUrl = url ? (joins ? joinBase(base, url) : url) : undefined;
     if (basePath && (!url || isAbsolute(url.text))) basePath = undefined;
-    const call: ClientCall = { file, frontend: fe, fact, instance, devUrl: devUrl && (devUrl.exact || devUrl.text) ? devUrl : undefined, basePath };
+    const call: ClientCall = { file, frontend: fe, fact, instance, devUrl: devUrl && (devUrl.exact || devUrl.text) ? devUrl : undefined, basePath, generated: facts.generated };
     result.calls.push(call);
     if (fact.url) result.callUses.push({ file, frontend: fe, range: fact.urlRange, kind: "call", values: resolver.values(fact.url, file, "prod"), calls: [call] });
   }

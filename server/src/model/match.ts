@@ -72,7 +72,60 @@ function decodeSafe(s: string): string {
 /** Routes of a backend that serve a path (`{param}` segments match one segment, `{p:path}` the rest). */
 export function routesFor(backend: Backend, path: string, method?: string): Route[] {
   const clean = path.split(/[?#]/)[0];
-  return backend.routes.filter((r) => r.path !== undefined && routePattern(r.path).test(clean) && (!method || r.methods.includes(method) || (method === "HEAD" && r.methods.includes("GET"))));
+  return backend.routes.filter((r) => r.path !== undefined && routePattern(r.path).test(clean) && allows(r, method));
+}
+
+/**
+ * What a backend does with a request path (possibly only partly known) and method, as far as its
+ * route table tells: the routes that serve it (first in registration order first); `none`, with
+ * the routes the other methods or the trailing-slash twin would reach; or `unknown` (the table is
+ * partial there: a mount, an unread prefix, an unread `root_path`, holes that no route rules out).
+ */
+export type RouteMatch =
+  | { kind: "routes"; routes: Route[] }
+  | { kind: "none"; otherMethods: Route[]; slashTwin: Route[] }
+  | { kind: "unknown" };
+
+export function matchRoutes(backend: Backend, path: UrlValue, method?: string): RouteMatch {
+  if (!backend.routesKnown || backend.mounts === undefined || backend.rootPath === undefined) return { kind: "unknown" };
+  const text = path.text.split(/[?#]/)[0];
+  if (!text.startsWith("/")) return { kind: "unknown" };
+  // with a root_path, both the path as sent and the path without it may reach a route (facts.md 17)
+  const root = backend.rootPath.replace(/\/$/, "");
+  const forms = root && (text === root || text.startsWith(root + "/")) ? [text, text.slice(root.length) || "/"] : [text];
+  if (forms.some((f) => backend.mounts!.some((m) => underPrefix(f, m) || (!path.exact && underPrefix(m, f))))) return { kind: "unknown" };
+  if (!path.exact) return forms.some((f) => backend.routes.some((r) => couldServe(r, f) && allows(r, method))) ? { kind: "unknown" } : none(backend, forms, method, false);
+  const routes = forms.flatMap((f) => routesFor(backend, f, method));
+  return routes.length ? { kind: "routes", routes } : none(backend, forms, method, true);
+}
+
+function none(backend: Backend, forms: string[], method: string | undefined, exact: boolean): RouteMatch {
+  const otherMethods = exact ? forms.flatMap((f) => routesFor(backend, f)) : [];
+  const twin = (f: string) => (f.endsWith("/") && f.length > 1 ? f.slice(0, -1) : f + "/");
+  const slashTwin = exact ? forms.flatMap((f) => routesFor(backend, twin(f), method)) : [];
+  return { kind: "none", otherMethods, slashTwin };
+}
+
+/** Whether a mount at `prefix` serves `path` (Starlette's Mount: the prefix, then `/` or the end). */
+function underPrefix(path: string, prefix: string): boolean {
+  const p = prefix.replace(/\/$/, "");
+  return p === "" || path === p || path.startsWith(p + "/");
+}
+
+/** Whether a route could serve some path that starts with the known text `prefix`. */
+function couldServe(route: Route, prefix: string): boolean {
+  if (route.path === undefined) return true;
+  const literal = route.path.split("{")[0];
+  if (literal.startsWith(prefix)) return true;
+  if (!prefix.startsWith(literal)) return false;
+  return HOLE_SAMPLES.some((s) => routePattern(route.path!).test(prefix + s)) || route.path.includes("{");
+}
+
+function allows(route: Route, method: string | undefined): boolean {
+  if (!method) return true;
+  if (method === "WS") return route.methods.includes("WS");
+  if (route.methods.includes("WS")) return false;
+  return route.methods.includes(method) || (method === "HEAD" && route.methods.includes("GET"));
 }
 
 const patterns = new Map<string, RegExp>();

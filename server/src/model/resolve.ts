@@ -157,7 +157,7 @@ export class JsResolver {
         return [{ text: expr.part === "origin" ? ORIGIN : expr.part === "host" ? HOST : PROTOCOL, exact: true }];
       case "env": {
         const value = expr.source === "import.meta.env" ? this.ctx.env(file, mode)[expr.name] : undefined;
-        return [value !== undefined && value !== UNKNOWN_ENV ? { text: value, exact: true } : UNKNOWN_URL];
+        return [value !== undefined && value !== UNKNOWN_ENV ? { text: value, exact: true, fromEnv: expr.name } : UNKNOWN_URL];
       }
       case "fallback": {
         const right = () => next(expr.right).map((v) => withFallback(v, expr));
@@ -167,7 +167,7 @@ export class JsResolver {
             if (value === UNKNOWN_ENV) return cap([UNKNOWN_URL, ...right()]);
             // `??` keeps a variable set to "", `||` does not
             const taken = expr.op === "??" ? value !== undefined : !!value;
-            return taken ? [{ text: value!, exact: true }] : right();
+            return taken ? [{ text: value!, exact: true, fromEnv: expr.left.name }] : right();
           }
           return cap([UNKNOWN_URL, ...right()]);
         }
@@ -215,7 +215,8 @@ function cap(values: UrlValue[]): UrlValue[] {
 function concat(a: UrlValue, b: UrlValue): UrlValue {
   if (!a.exact) return a;
   const head = a.text === "" && !a.head ? b.head : a.head;
-  return { text: a.text + b.text, exact: b.exact, head };
+  const fromEnv = a.text === "" ? b.fromEnv : a.fromEnv;
+  return { text: a.text + b.text, exact: b.exact, head, ...(fromEnv ? { fromEnv } : {}) };
 }
 
 function withFallback(v: UrlValue, expr: Extract<Expr, { kind: "fallback" }>): UrlValue {

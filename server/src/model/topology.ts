@@ -24,6 +24,8 @@ export interface UrlValue {
   sameOrigin?: boolean;
   /** The literal whose text starts the URL, when one does. */
   head?: LiteralRef;
+  /** The `import.meta.env` variable whose value starts the URL, when one does. */
+  fromEnv?: string;
 }
 
 export interface LiteralRef extends Location {
@@ -83,6 +85,8 @@ export interface ClientCall {
   devUrl: UrlValue | undefined;
   /** The part of `devUrl` that comes from the instance's root-relative `baseURL`, when it does. */
   basePath: string | undefined;
+  /** The call stands in a generated file (per-call route rules stay silent there). */
+  generated: boolean;
 }
 
 /** Every place a URL reaches a request target, with the values it may take in a production build. */
@@ -103,6 +107,8 @@ export interface Route {
   path: string | undefined;
   fact: RouteFact;
   file: string;
+  /** FastAPI's own documentation route (`/docs`, `/redoc`, `/openapi.json`, `/docs/oauth2-redirect`). */
+  builtin?: true;
 }
 
 export interface Backend {
@@ -111,9 +117,17 @@ export interface Backend {
   range: Location["range"];
   cors: CorsFact[];
   routes: Route[];
-  /** Every route is known: no mounts, no prefixes that cannot be read. */
+  /** Every route is known: no router, prefix or inclusion that cannot be read (mounts aside). */
   routesKnown: boolean;
+  /** Path prefixes a mount serves (routes there are unknown, not absent); undefined: a mount path cannot be read. */
+  mounts: string[] | undefined;
+  /** `root_path` ("" when none; undefined when it cannot be read): with one, both path forms may reach a route (facts.md 17). */
+  rootPath: string | undefined;
+  /** Whether the app's router answers a trailing-slash twin with a 307 (FastAPI's default); undefined when unknown. */
+  redirectSlashes: boolean | undefined;
   port: number;
+  /** Where the port is written (`uvicorn.run(port=)`, a command's `--port`), when it is. */
+  portAt: Location | undefined;
   /** How uvicorn names the app (`pkg.main:app`) and the folder to run it from ("" for the root). */
   importPath: { module: string; dir: string };
 }

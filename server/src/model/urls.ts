@@ -31,7 +31,8 @@ export function joinBase(base: UrlValue | undefined, url: UrlValue): UrlValue {
   if (!base.exact) return { ...base, exact: false };
   if (url.text === "") return url.exact ? base : { ...base, exact: false };
   const joined = base.text.replace(/\/+$/, "") + "/" + url.text.replace(/^\/+/, "");
-  return { text: joined, exact: url.exact, sameOrigin: base.sameOrigin, head: base.text === "" ? url.head : base.head };
+  const lead = base.text === "" ? url : base;
+  return { text: joined, exact: url.exact, sameOrigin: base.sameOrigin, head: lead.head, ...(lead.fromEnv ? { fromEnv: lead.fromEnv } : {}) };
 }
 
 /** The first path segment of a root-relative path: `/uploads/a.png` -> `/uploads`. */

@@ -86,6 +86,7 @@ export function readClientModule(tree: Tree, text: string, edited = false): JsFa
     defaults: [],
     calls: [],
     devOnly: [],
+    generated: false,
     nodeOrTooling: false,
     syntaxError: root.hasError,
     defaultExport: undefined,

@@ -1,4 +1,4 @@
-/** The ports kind: files whose commands start a backend on a port (Dockerfiles, compose files, Procfile, Makefile, package.json). */
+/** The ports kind: files whose commands start a backend on a port (compose files, Procfile, Makefile, package.json; Dockerfiles are their own kind). */
 import type { Kind } from "../kind";
 import { isPortsFile, readPorts } from "./read";
 
@@ -6,7 +6,7 @@ export const ports: Kind = {
   id: "ports",
   role: "ports",
   claims: isPortsFile,
-  watch: ["**/Dockerfile*", "**/*.{yml,yaml}", "**/Procfile", "**/Makefile", "**/package.json"],
+  watch: ["**/*.{yml,yaml}", "**/Procfile", "**/Makefile", "**/package.json"],
   languageIds: [],
   read: (path, text) => readPorts(text, path),
 };

@@ -17,10 +17,10 @@ export function readPorts(text: string, path = ""): PortsFacts {
     const mapped = composeCommands(text);
     if (mapped) return { kind: "ports", commands: mapped };
   }
-  for (const line of text.split(/\r?\n/)) {
+  text.split(/\r?\n/).forEach((line, i) => {
     const found = command(line);
-    if (found?.port) commands.push({ app: found.app, port: found.port, hostSide: false });
-  }
+    if (found?.port) commands.push({ app: found.app, port: found.port, hostSide: false, line: i });
+  });
   return { kind: "ports", commands };
 }
 
@@ -31,6 +31,8 @@ function command(line: string): { app: string | undefined; port: number | undefi
   const rest = cmd[1];
   const app = /(?:^|[\s"'[,])([\w.]+:[\w]+)(?=$|[\s"',\]])/.exec(rest)?.[1];
   const port = /--port[=\s"',]+(\d{2,5})/.exec(rest)?.[1] ?? /--bind[=\s"',]+[\w.]*:(\d{2,5})/.exec(rest)?.[1] ?? /(?:^|\s)-b\s+[\w.]*:(\d{2,5})/.exec(rest)?.[1];
+  // `--port $PORT`, `--port ${API_PORT:-8001}`: a port is given, but not one that can be read (NaN: unknown)
+  if (!port && /--port[=\s"',]+[$%{]/.test(rest)) return { app, port: NaN };
   return { app, port: port ? Number(port) : undefined };
 }
 
@@ -57,9 +59,15 @@ function composeCommands(text: string): PortsFacts["commands"] | undefined {
     if (!found) continue;
     const inside = found.port ?? 8000;
     const host = Array.isArray(ports) ? ports.map((p) => hostPort(p, inside)).find((h) => h !== undefined) : undefined;
-    out.push({ app: found.app, port: host ?? inside, hostSide: host !== undefined });
+    out.push({ app: found.app, port: host ?? inside, hostSide: host !== undefined, line: lineOf(text, line!) });
   }
   return out;
+}
+
+/** The 0-based line where a command first appears in the file (its first words), else 0. */
+function lineOf(text: string, command: string): number {
+  const at = text.indexOf(command.split(/\s+/)[0]);
+  return at < 0 ? 0 : text.slice(0, at).split("\n").length - 1;
 }
 
 /** The host port a compose `ports` entry maps to container port `inside`: "8001:8000", "127.0.0.1:8001:8000", { published, target }. */

@@ -4,7 +4,7 @@
  * forms, pydantic settings classes and `uvicorn.run(port=)`. Names assigned inside a function
  * are inlined where that function uses them (app factories).
  */
-import type { AppFact, CorsFact, PyExpr, PyFacts, SettingsClassFact } from "../../core/facts";
+import type { AppFact, CorsFact, PyExpr, PyFacts, RouteFact, SettingsClassFact } from "../../core/facts";
 import { readPyExpr, type Locals } from "./py-expr";
 import { readSuppressions } from "../../core/suppression";
 import { childrenOf, field, rangeOf, type Node, type Tree } from "../tree-sitter";
@@ -97,7 +97,9 @@ class ModuleReader {
       }
       case "decorated_definition": {
         const def = field(stmt, "definition");
-        for (const dec of childrenOf(stmt)) if (dec.type === "decorator") this.decorator(dec, locals);
+        const name = def?.type === "function_definition" ? field(def, "name") : undefined;
+        const handler = name ? { name: name.text, range: rangeOf(name) } : undefined;
+        for (const dec of childrenOf(stmt)) if (dec.type === "decorator") this.decorator(dec, locals, handler);
         if (def) this.statement(def, locals);
         return;
       }
@@ -172,6 +174,10 @@ class ModuleReader {
     if (!left || !right) return;
     if (left.type !== "identifier") {
       if (right.type === "call") this.call(right, locals, undefined);
+      // app.router.redirect_slashes = False
+      const m = /^(\w+)\.router\.redirect_slashes$/.exec(left.text.replace(/\s+/g, ""));
+      const app = m && this.facts.apps.find((a) => a.name === m[1]);
+      if (app) app.redirectSlashes = readPyExpr(right, locals);
       return;
     }
     const name = left.text;
@@ -202,7 +208,9 @@ class ModuleReader {
     };
     const short = fnText.split(".").pop()!;
     if ((short === "FastAPI" || short === "Starlette") && boundTo) {
-      const app: AppFact = { name: boundTo, framework: short, rootPath: kwValue("root_path"), range: rangeOf(node) };
+      const docs: AppFact["docs"] = {};
+      for (const k of ["docs_url", "redoc_url", "openapi_url"] as const) if (keywords.has(k)) docs[k] = kwValue(k);
+      const app: AppFact = { name: boundTo, framework: short, rootPath: kwValue("root_path"), redirectSlashes: kwValue("redirect_slashes"), docs, range: rangeOf(node) };
       this.facts.apps.push(app);
       const middleware = keywords.get("middleware");
       const list = middleware ? field(middleware, "value") : undefined;
@@ -238,10 +246,11 @@ class ModuleReader {
         this.facts.routes.push({ owner, methods, path: readPyExpr(positional[0], locals), range: rangeOf(node) });
       }
     } else if (owner === "uvicorn" && method === "run") {
-      const port = kwValue("port");
-      if (port?.kind === "unknown" && keywords.get("port")) {
-        const raw = field(keywords.get("port")!, "value")?.text;
-        if (raw && /^\d+$/.test(raw)) this.facts.uvicornPort = Number(raw);
+      const value = keywords.get("port") && field(keywords.get("port")!, "value");
+      if (value) {
+        // a port that is not a number literal (`settings.PORT`, `int(os.getenv(...))`) is unknown: NaN
+        this.facts.uvicornPort = /^\d+$/.test(value.text) ? Number(value.text) : NaN;
+        this.facts.uvicornPortRange = rangeOf(value);
       }
     }
   }
@@ -263,7 +272,7 @@ class ModuleReader {
     this.facts.cors.push(fact);
   }
 
-  private decorator(dec: Node, locals: Locals | undefined): void {
+  private decorator(dec: Node, locals: Locals | undefined, handler: RouteFact["handler"]): void {
     const call = childrenOf(dec)[0];
     if (call?.type !== "call") return;
     const fn = field(call, "function");
@@ -282,7 +291,7 @@ class ModuleReader {
       methods = (v ? this.methodsOf(readPyExpr(v, locals)) : undefined) ?? ["GET"];
     }
     if (!methods) return;
-    this.facts.routes.push({ owner, methods, path: readPyExpr(pathNode, locals), range: rangeOf(dec) });
+    this.facts.routes.push({ owner, methods, path: readPyExpr(pathNode, locals), range: rangeOf(dec), handler });
   }
 
   private methodsOf(value: PyExpr | undefined): string[] | undefined {
