@@ -27,7 +27,7 @@ export interface FixEdit {
 
 /** What a diagnostic carries for its code actions. */
 export interface DiagnosticData {
-  fixes: { title: string; edits: FixEdit[] }[];
+  fixes: { title: string; edits: FixEdit[]; suggestion?: true }[];
   /** The versions of the open documents the diagnostic and its fixes were computed against (null: not open). */
   versions: Record<string, number | null>;
 }

@@ -45,19 +45,21 @@ function parseArgs(argv) {
 
 const folderName = (repo) => repo.replace("/", "+");
 
-/** A bare git directory under the mirror folder for `owner/name`: `<mirror>/<owner>+<name>*` itself or one level down. */
-function findMirror(mirrorDir, repo) {
+/**
+ * A bare git directory under the mirror folder for `owner/name` that holds `commit`:
+ * `<mirror>/<owner>+<name>*` itself or one level down, the exact name first.
+ */
+function findMirror(mirrorDir, repo, commit) {
   if (!existsSync(mirrorDir)) return undefined;
   const prefix = folderName(repo);
   const isGitDir = (d) => existsSync(join(d, "HEAD")) && existsSync(join(d, "objects"));
-  for (const entry of readdirSync(mirrorDir)) {
-    if (entry !== prefix && !entry.startsWith(prefix + "@") && !entry.startsWith(prefix + "-") && !entry.startsWith(prefix + "_")) continue;
+  const entries = readdirSync(mirrorDir).filter((e) => e.startsWith(prefix)).sort((a, b) => (a === prefix ? -1 : b === prefix ? 1 : a.localeCompare(b)));
+  for (const entry of entries) {
     const dir = join(mirrorDir, entry);
     if (!statSync(dir).isDirectory()) continue;
-    if (isGitDir(dir)) return dir;
-    for (const sub of readdirSync(dir)) {
-      const d = join(dir, sub);
-      if (statSync(d).isDirectory() && isGitDir(d)) return d;
+    const candidates = isGitDir(dir) ? [dir] : readdirSync(dir).map((sub) => join(dir, sub)).filter((d) => statSync(d).isDirectory() && isGitDir(d));
+    for (const gitDir of candidates) {
+      if (git(gitDir, ["cat-file", "-e", `${commit}^{commit}`]).status === 0) return gitDir;
     }
   }
   return undefined;
@@ -92,9 +94,10 @@ async function exportMirror(gitDir, commit, dest) {
     tar.stderr.on("data", (d) => (err += d));
     archive.stdout.pipe(tar.stdin);
     let pending = 2;
+    let failed = false;
     const done = (code) => {
-      if (code !== 0) err += `exit ${code}\n`;
-      if (--pending === 0) (err.includes("exit") ? rej(new Error(err.trim())) : res());
+      if (code !== 0) failed = true;
+      if (--pending === 0) (failed ? rej(new Error(err.trim() || "git archive | tar failed")) : res());
     };
     archive.on("close", done);
     tar.on("close", done);
@@ -135,9 +138,9 @@ async function main() {
   for (const { repo, commit } of repos) {
     let checkout = join(opts.dir, folderName(repo));
     if (!existsSync(checkout)) {
-      const mirror = findMirror(opts.mirror, repo);
+      const mirror = findMirror(opts.mirror, repo, commit);
       if (!mirror) {
-        console.log(`\n${repo}: missing (no checkout at ${checkout} and no mirror under ${opts.mirror}; fetch it first)`);
+        console.log(`\n${repo}: missing (no checkout at ${checkout} and no mirror holding commit ${commit.slice(0, 12)} under ${opts.mirror}; fetch it first)`);
         missingCount++;
         continue;
       }

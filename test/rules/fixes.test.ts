@@ -4,7 +4,7 @@
  * syntax error (`.env` files stay `KEY=value` lines); (b) re-analysis no longer reports the
  * finding (no finding of the rule starts where it started, and the rule's count drops); (c) it is
  * idempotent (the same fix, if still offered at the same place, changes nothing) and brings no
- * new finding of a mission rule. `.fixed` twins pin a few exact outputs.
+ * new finding of any rule. `.fixed` twins pin a few exact outputs.
  */
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
@@ -15,7 +15,8 @@ import type { Reported } from "../../server/src/project/run-rules";
 import { isEnvFile } from "../../server/src/kinds/env/read";
 import type { Fix } from "../../server/src/core/finding";
 import { analyzeFiles, applyFix, hasSyntaxError, readFolder, ROOT, touchedFiles, where, type Files } from "../helpers/analysis";
-import { fixtureCases, isFixtureMeta, MISSION_RULES } from "../helpers/fixtures";
+import { RULES } from "../../server/src/rules/registry";
+import { fixtureCases, isFixtureMeta } from "../helpers/fixtures";
 
 /** The shared acceptance cases, beside the checkout (`<root>/../shared`), wherever it is. */
 const ACCEPTANCE = join(ROOT, "..", "shared", "acceptance", "cases");
@@ -40,7 +41,7 @@ const samePlace = (a: Reported, b: Reported) => a.rule === b.rule && a.file === 
 
 function counts(findings: Reported[]): Map<string, number> {
   const out = new Map<string, number>();
-  for (const f of findings) if (MISSION_RULES.includes(f.rule)) out.set(`${f.rule} in ${f.file}`, (out.get(`${f.rule} in ${f.file}`) ?? 0) + 1);
+  for (const f of findings) out.set(`${f.rule} in ${f.file}`, (out.get(`${f.rule} in ${f.file}`) ?? 0) + 1);
   return out;
 }
 
@@ -77,7 +78,7 @@ export async function checkFix(files: Files, findings: Reported[], finding: Repo
   const ofRule = (list: Reported[]) => list.filter((f) => f.rule === finding.rule).length;
   if (again.findings.some((f) => samePlace(f, finding))) problems.push(`${finding.rule} is still reported at ${where(finding)}`);
   if (ofRule(again.findings) >= ofRule(findings)) problems.push(`the count of ${finding.rule} findings did not drop (${ofRule(findings)} -> ${ofRule(again.findings)})`);
-  // (c) no new mission-rule findings, and the same fix offered again changes nothing
+  // (c) no new findings of any rule, and the same fix offered again changes nothing
   const before = counts(findings);
   for (const [key, n] of counts(again.findings)) {
     if (n > (before.get(key) ?? 0)) {
@@ -140,8 +141,8 @@ describe("quick fixes keep their promises", () => {
     }
   });
 
-  describe("every mission rule offers fixes somewhere in the fixtures", () => {
-    for (const rule of MISSION_RULES) {
+  describe("every fixable rule offers fixes somewhere in the fixtures", () => {
+    for (const rule of RULES.filter((r) => r.fixable).map((r) => r.id)) {
       it(rule, async () => {
         let offered = 0;
         for (const c of fixtureCases().filter((x) => x.rule === rule)) {

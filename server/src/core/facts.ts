@@ -245,6 +245,12 @@ export interface ProxyEntryFact {
   /** The option names the entry's object sets (`[]` for the string shorthand); undefined when a spread hides some. */
   options: string[] | undefined;
   range: Range;
+  /** The entry's value: the target string (shorthand) or the options object. */
+  valueRange: Range;
+  /** Where the object's last property ends (a new option goes after it). */
+  lastPropertyEnd?: Range["end"];
+  /** The `rewrite: ...` property, with the end of the property before it (to remove it with its comma). */
+  rewriteProperty?: { range: Range; previousEnd: Range["end"] | undefined };
 }
 
 /** Where and how a new property can be inserted into an object literal. */
@@ -297,7 +303,7 @@ export interface ViteConfigFacts {
 /** `.env*` file: variable -> value and line. */
 export interface EnvFacts {
   kind: "env";
-  vars: Record<string, { value: string; line: number }>;
+  vars: Record<string, { value: string; line: number; end: number }>;
   /** Lines in the file, and whether it ends with a newline (where a new variable goes). */
   lineCount: number;
   endsWithNewline: boolean;
@@ -317,7 +323,7 @@ export interface DockerfileFacts {
   kind: "dockerfile";
   commands: PortsFacts["commands"];
   /** `ENV` and `ARG` lines: name, value (undefined: an `ARG` with no default), 0-based line. */
-  env: { name: string; value: string | undefined; line: number; instruction: "ENV" | "ARG" }[];
+  env: { name: string; value: string | undefined; line: number; end: number; instruction: "ENV" | "ARG" }[];
   /** Sources of `COPY` / `ADD` lines. */
   copies: string[];
   /** A `RUN` line builds a frontend (`npm run build`, `vite build`, ...). */

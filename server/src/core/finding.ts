@@ -19,6 +19,8 @@ export interface TextEdit {
 export interface Fix {
   title: string;
   edits: TextEdit[];
+  /** A guess (the nearest route): never the preferred fix, never applied by fix-all or on save. */
+  suggestion?: true;
 }
 
 export interface Related extends Location {

@@ -78,7 +78,7 @@ function quickFixes(folder: Folder, file: string, diagnostics: readonly Diagnost
     if (d.source !== SOURCE || typeof d.code !== "string") continue;
     const data = d.data as DiagnosticData | undefined;
     data?.fixes.forEach((fix, i) => {
-      actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: i === 0, edit: toWorkspaceEdit(folder, fix, data.versions) });
+      actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: i === 0 && !fix.suggestion, edit: toWorkspaceEdit(folder, fix, data.versions) });
     });
     const suppress = suppression(folder, file, d.code, d.range.start.line);
     if (suppress) actions.push({ title: `Disable ${d.code} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: toWorkspaceEdit(folder, suppress, { [file]: data?.versions[file] ?? folder.project.version(file) ?? null }) });

@@ -3,7 +3,7 @@
  * config-less folder with an `index.html` and sources beneath it; their proxy tables with
  * targets resolved; and the `.env*` values a build of each sees.
  */
-import type { EnvFacts, Expr, ViteConfigFacts } from "../core/facts";
+import type { DockerfileFacts, EnvFacts, Expr, ViteConfigFacts } from "../core/facts";
 import { compileKey } from "./match";
 import { dirname, isEnvExample, isUnder, join } from "../core/paths";
 import { UNKNOWN_ENV, type BuildMode, type JsResolver } from "./resolve";
@@ -22,16 +22,21 @@ export function findFrontends(input: WorkspaceInput, resolver: JsResolver): Fron
     for (const [path, f] of input.facts) if (f.kind === "env" && dirname(path) === root) out.set(path, f);
     return out;
   };
+  const dockerfiles = (root: string) => {
+    const out = new Map<string, DockerfileFacts>();
+    for (const [path, f] of input.facts) if (f.kind === "dockerfile" && f.buildsFrontend && builds(dirname(path), f, root)) out.set(path, f);
+    return out;
+  };
   const configs = [...input.facts.entries()].filter((e): e is [string, ViteConfigFacts] => e[1].kind === "vite");
   configs.sort((a, b) => CONFIG_ORDER.indexOf(a[0].split(".").pop()!) - CONFIG_ORDER.indexOf(b[0].split(".").pop()!));
   for (const [file, config] of configs) {
     const root = dirname(file);
     if (byRoot.has(root)) continue;
-    byRoot.set(root, { root, configFile: file, config, port: config.port ?? 5173, proxy: proxyTable(file, config, resolver), envFiles: envFiles(root), files });
+    byRoot.set(root, { root, configFile: file, config, port: config.port ?? 5173, proxy: proxyTable(file, config, resolver), envFiles: envFiles(root), dockerfiles: dockerfiles(root), files });
   }
   // Vite also runs with no config: a folder with index.html and JS/TS sources beneath it.
   for (const root of configlessRoots(input.files)) {
-    if (!byRoot.has(root)) byRoot.set(root, { root, configFile: undefined, config: undefined, port: 5173, proxy: { kind: "known", entries: [] }, envFiles: envFiles(root), files });
+    if (!byRoot.has(root)) byRoot.set(root, { root, configFile: undefined, config: undefined, port: 5173, proxy: { kind: "known", entries: [] }, envFiles: envFiles(root), dockerfiles: dockerfiles(root), files });
   }
   return [...byRoot.values()].sort((a, b) => (a.root < b.root ? -1 : 1));
 }
@@ -129,12 +134,48 @@ export function envOf(input: WorkspaceInput, frontend: Frontend | undefined, mod
       for (const k of Object.keys(facts.vars)) if (exposed(k)) vars[k] = UNKNOWN_ENV;
     }
   }
-  const names = mode === "dev" ? [".env", ".env.local", ".env.development", ".env.development.local"] : [".env", ".env.production"];
-  for (const name of names) {
+  if (mode === "prod") {
+    for (const [k, v] of prodEnv(frontend)) if (exposed(k)) vars[k] = v.value ?? UNKNOWN_ENV;
+    return vars;
+  }
+  for (const name of [".env", ".env.local", ".env.development", ".env.development.local"]) {
     const facts = input.facts.get(join(frontend?.root ?? "", name));
     if (facts?.kind === "env") for (const [k, v] of Object.entries((facts as EnvFacts).vars)) if (exposed(k)) vars[k] = v.value;
   }
   return vars;
+}
+
+/** Where a production build's variable is set: the file, the line, and its value (undefined: an `ARG` with no default). */
+export interface EnvSource {
+  file: string;
+  line: number;
+  end: number;
+  value: string | undefined;
+}
+
+/**
+ * The values a production build of a frontend sees, as Vite's `loadEnv` reads them (`.env`,
+ * `.env.local`, `.env.production`, `.env.production.local`, a later file winning), with the
+ * `ENV`/`ARG` lines of a Dockerfile that builds it winning over the files.
+ */
+export function prodEnv(frontend: Frontend | undefined): Map<string, EnvSource> {
+  const out = new Map<string, EnvSource>();
+  if (!frontend) return out;
+  for (const name of [".env", ".env.local", ".env.production", ".env.production.local"]) {
+    const file = join(frontend.root, name);
+    const facts = frontend.envFiles.get(file);
+    if (facts) for (const [k, v] of Object.entries(facts.vars)) out.set(k, { file, line: v.line, end: v.end, value: v.value });
+  }
+  for (const [file, facts] of frontend.dockerfiles) for (const v of facts.env) out.set(v.name, { file, line: v.line, end: v.end, value: v.value });
+  return out;
+}
+
+/** Whether a Dockerfile in `dir` builds the frontend at `root`: it sits there, or above it and copies it in. */
+function builds(dir: string, facts: DockerfileFacts, root: string): boolean {
+  if (dir === root) return true;
+  if (!isUnder(root, dir)) return false;
+  const rel = root.slice(dir === "" ? 0 : dir.length + 1);
+  return facts.copies.some((c) => c.replace(/^\.\//, "").replace(/\/+$/, "") === rel);
 }
 
 export function portOfUrl(url: string): number {

@@ -29,15 +29,19 @@ export function backendRequest(call: ClientCall, backend: Backend | undefined): 
     const match = proxyFor(call.frontend.proxy, url);
     if (match.kind !== "entry") return undefined;
     const entry = match.entry;
-    if (!entry.target || !isLocalhostUrl(entry.target) || portOfUrl(entry.target) !== backend.port) return undefined;
-    if (entry.fact.rewriteStrips === null) return undefined;
+    if (!entryReaches(entry, backend) || entry.fact.rewriteStrips === null) return undefined;
     const strip = entry.fact.rewriteStrips;
     const rest = strip && url.text.startsWith(strip) ? url.text.slice(strip.length) : url.text;
-    const targetPath = (splitUrl(entry.target)?.path ?? "").replace(/\/+$/, "");
+    const targetPath = (splitUrl(entry.target!)?.path ?? "").replace(/\/+$/, "");
     const joined = targetPath + (rest.startsWith("/") || rest === "" ? rest : "/" + rest);
     return { call, backend, path: { text: joined || "/", exact: url.exact }, method, entry };
   }
   const parts = splitUrl(url.text);
   if (!parts || !isLocalhostUrl(url.text) || portOfUrl(parts.origin) !== backend.port) return undefined;
   return { call, backend, path: { text: parts.path || "/", exact: url.exact }, method, entry: undefined };
+}
+
+/** Whether a proxy entry forwards to the backend: its target is this machine, on the backend's port. */
+export function entryReaches(entry: ProxyEntry, backend: Backend): boolean {
+  return !!entry.target && isLocalhostUrl(entry.target) && portOfUrl(entry.target) === backend.port;
 }

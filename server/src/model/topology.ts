@@ -3,7 +3,7 @@
  * with resolved URLs, backends with CORS and routes, and which frontend talks to which backend.
  * Built by `build.ts` from per-file facts; immutable once built.
  */
-import type { CallFact, CorsFact, EnvFacts, FileFacts, InstanceFact, ProxyEntryFact, RouteFact, ViteConfigFacts } from "../core/facts";
+import type { CallFact, CorsFact, DockerfileFacts, EnvFacts, FileFacts, InstanceFact, ProxyEntryFact, RouteFact, ViteConfigFacts } from "../core/facts";
 import type { Location } from "../core/range";
 import type { PyValue } from "./py-values";
 
@@ -70,6 +70,8 @@ export interface Frontend {
   readonly proxy: ProxyTable | undefined;
   /** The `.env*` files in the frontend's root, by workspace path (values and where to append). */
   envFiles: ReadonlyMap<string, EnvFacts>;
+  /** Dockerfiles that build this frontend (in its folder, or above it copying it in): their `ENV`/`ARG` values win in production. */
+  dockerfiles: ReadonlyMap<string, DockerfileFacts>;
   /** The workspace's files: what Vite serves from `public/` and the root, whether a package.json is there. */
   files: FileSet;
 }

@@ -5,7 +5,7 @@
  */
 import { locationKey } from "../core/range";
 import { applyEdits } from "../core/edits";
-import type { Finding, TextEdit } from "../core/finding";
+import type { Finding, Fix, TextEdit } from "../core/finding";
 import type { Project } from "./project";
 import type { RuleSettings } from "./run-rules";
 
@@ -16,11 +16,11 @@ export function fixAll(project: Project, settings: RuleSettings, onlyFile?: stri
   const scratch = project.fork((path) => texts.get(path) ?? project.text(path));
   const tried = new Set<string>();
   for (let step = 0; step < MAX_STEPS; step++) {
-    const next = scratch.findings(settings).find((f) => f.fixes.length && (!onlyFile || f.file === onlyFile) && !tried.has(key(f)));
+    const next = scratch.findings(settings).find((f) => preferred(f) && (!onlyFile || f.file === onlyFile) && !tried.has(key(f)));
     if (!next) break;
     tried.add(key(next));
     const byFile = new Map<string, TextEdit[]>();
-    for (const e of next.fixes[0].edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
+    for (const e of preferred(next)!.edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
     const after = new Map<string, string>();
     try {
       for (const [file, edits] of byFile) after.set(file, applyEdits(texts.get(file) ?? project.text(file) ?? "", edits));
@@ -33,6 +33,11 @@ export function fixAll(project: Project, settings: RuleSettings, onlyFile?: stri
     }
   }
   return texts;
+}
+
+/** The fix fix-all applies: the first, unless it is only a suggestion. */
+function preferred(f: Finding): Fix | undefined {
+  return f.fixes[0]?.suggestion ? undefined : f.fixes[0];
 }
 
 function key(f: Finding): string {

@@ -233,7 +233,7 @@ function fromOption(key: string, url: string, topology: Topology): ProxyRoute {
     regex,
     invalid: false,
     target: url,
-    fact: { key, keyRange: range, target: undefined, changeOrigin: true, ws: undefined, rewriteStrips: undefined, options: [], range },
+    fact: { key, keyRange: range, target: undefined, changeOrigin: true, ws: undefined, rewriteStrips: undefined, options: [], range, valueRange: range },
     file: "",
   };
   return { kind: "route", key, target, ws: /^wss?:/i.test(url), changeOrigin: true, rewriteStrips: undefined, source: "option", entry };

@@ -20,7 +20,7 @@ export function readEnvFile(text: string): EnvFacts {
     const quoted = /^(['"`])([\s\S]*)\1$/.exec(value);
     if (quoted) value = quoted[2];
     else value = value.replace(/\s+#.*$/, "");
-    vars[m[1]] = { value, line: i };
+    vars[m[1]] = { value, line: i, end: line.length };
   });
   const raw = text.split("\n");
   return {

@@ -172,11 +172,13 @@ function readProxy(proxy: Expr | undefined | "unknown"): ProxyEntryFact[] | null
       rewriteStrips: undefined,
       options: [],
       range: p.range,
+      valueRange: p.value.range,
     };
     const v = p.value;
     if (v.kind === "string" || v.kind === "concat" || v.kind === "fallback" || v.kind === "env") {
       entry.target = v;
       entry.changeOrigin = true; // the string shorthand means { target, changeOrigin: true }
+      entry.ws = false;
     } else if (v.kind === "object") {
       const target = getProp(v, "target");
       entry.target = target === "unknown" ? undefined : target;
@@ -186,6 +188,9 @@ function readProxy(proxy: Expr | undefined | "unknown"): ProxyEntryFact[] | null
       entry.ws = ws === undefined ? false : ws !== "unknown" && ws.kind === "literal" ? ws.value === true : undefined;
       const rewrite = getProp(v, "rewrite");
       if (rewrite !== undefined) entry.rewriteStrips = readRewrite(rewrite);
+      const at = v.props.findIndex((o) => o.key === "rewrite");
+      if (at >= 0) entry.rewriteProperty = { range: v.props[at].range, previousEnd: at > 0 ? v.props[at - 1].range.end : undefined };
+      if (v.props.length) entry.lastPropertyEnd = v.props[v.props.length - 1].range.end;
       entry.options = v.complete && v.spreads.length === 0 && v.props.every((o) => o.key !== undefined) ? v.props.map((o) => o.key!) : undefined;
     }
     // a key written twice is one property: the last value, in the first one's place (JS semantics)
