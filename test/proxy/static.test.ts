@@ -55,10 +55,11 @@ describe("proxy preview mode (--static)", () => {
   });
 
   it("never serves outside the folder, and takes only GET and HEAD", async () => {
-    for (const path of ["/../secret.txt", "/%2e%2e/secret.txt", "/assets/..%2f..%2fsecret.txt"]) {
+    // dot segments are refused before any route (400); an encoded slash hides them until decoded
+    for (const [path, status] of [["/../secret.txt", 400], ["/%2e%2e/secret.txt", 400], ["/assets/..%2f..%2fsecret.txt", 404]] as const) {
       const r = await send(p.port, { path, headers: { Accept: "application/json" } });
       assert.notEqual(r.body, "secret", path);
-      assert.equal(r.status, 404, path);
+      assert.equal(r.status, status, path);
     }
     for (const path of ["/leak.txt", "/outside/", "/outside/index.html", "/outside"]) {
       const r = await send(p.port, { path, headers: { Accept: "application/json" } });

@@ -67,4 +67,38 @@ describe("proxy (real parts): hostile input", function () {
     }
     assert.equal(await probe("secret"), secretBefore, "the smuggled GET /api/secret reached the backend as a request");
   });
+
+  it("answers 400 to dot segments and fragments in the target, which never reach the backend", async () => {
+    const host = `127.0.0.1:${stack.proxy.port}`;
+    const before = await probe("canary");
+    const refused = [
+      "/api/../api/canary",
+      "/api/./canary",
+      "/./api/canary",
+      "/api/canary/..",
+      "/api/canary/.",
+      "/x/../../api/canary",
+      "/api/%2e%2e/api/canary",
+      "/api/%2E/canary",
+      "/api/.%2e/api/canary",
+      "/api/%2e./api/canary",
+      "/api/canary#frag",
+      "/api/canary?x=1#frag",
+      "/#/api/canary",
+    ];
+    for (const target of refused) {
+      const r = await rawExchange(stack.proxy.port, `GET ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+      assert.equal(r.status, 400, `GET ${target}: expected 400, got ${r.head.split("\r\n")[0]}`);
+    }
+    assert.equal(await probe("canary"), before, "a refused target reached the backend");
+    // dots that are not whole segments, and dot segments in the query, are ordinary paths
+    for (const target of ["/api/canary?next=/../x", "/api/canary?x=./y"]) {
+      const r = await rawExchange(stack.proxy.port, `GET ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+      assert.equal(r.status, 200, `GET ${target}: ${r.head.split("\r\n")[0]}`);
+    }
+    for (const target of ["/api/..canary", "/api/canary.json", "/api/.well-known"]) {
+      const r = await rawExchange(stack.proxy.port, `GET ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+      assert.equal(r.status, 404, `GET ${target} goes to the backend (its 404): ${r.head.split("\r\n")[0]}`);
+    }
+  });
 });
