@@ -16,6 +16,14 @@ describe("proxy preview mode (--static)", () => {
     writeFileSync(join(dir, "index.html"), "<!doctype html><title>app</title>");
     writeFileSync(join(dir, "about.html"), "<!doctype html><title>about</title>");
     writeFileSync(join(dir, "assets", "app.js"), "console.log(1)");
+    writeFileSync(join(dir, ".env"), "SECRET=dotfile");
+    mkdirSync(join(dir, ".git"));
+    writeFileSync(join(dir, ".git", "config"), "dotfile");
+    mkdirSync(join(dir, "assets", ".cache"));
+    writeFileSync(join(dir, "assets", ".cache", "x.js"), "dotfile");
+    mkdirSync(join(dir, ".well-known"));
+    writeFileSync(join(dir, ".well-known", "security.txt"), "Contact: mailto:security@example.com");
+    writeFileSync(join(dir, ".well-known", ".hidden"), "dotfile");
     writeFileSync(join(root, "secret.txt"), "secret");
     mkdirSync(join(root, "private"));
     writeFileSync(join(root, "private", "index.html"), "secret");
@@ -52,6 +60,21 @@ describe("proxy preview mode (--static)", () => {
     const r = await send(p.port, { path: "/api/items", method: "POST", body: "x" });
     assert.equal(JSON.parse(r.body).url, "/api/items");
     assert.equal(JSON.parse(r.body).body, "x");
+  });
+
+  it("refuses dotfiles with 404 (no index.html fallback either), except under /.well-known/", async () => {
+    for (const path of ["/.env", "/.git/config", "/.git/", "/assets/.cache/x.js", "/%2eenv", "/.well-known/.hidden", "/.env.html"]) {
+      for (const accept of ["application/json", "text/html"]) {
+        for (const method of ["GET", "HEAD"]) {
+          const r = await send(p.port, { path, method, headers: { Accept: accept } });
+          assert.equal(r.status, 404, `${method} ${path} (Accept ${accept}): ${r.body}`);
+          assert.ok(!r.body.includes("dotfile") && !r.body.includes("<title>app"), `${method} ${path} (Accept ${accept}): ${r.body}`);
+        }
+      }
+    }
+    const wellKnown = await send(p.port, { path: "/.well-known/security.txt" });
+    assert.equal(wellKnown.status, 200);
+    assert.match(wellKnown.body, /Contact:/);
   });
 
   it("never serves outside the folder, and takes only GET and HEAD", async () => {
