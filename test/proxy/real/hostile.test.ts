@@ -8,8 +8,11 @@
  */
 import { strict as assert } from "node:assert";
 import { randomUUID } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import { rmSync, writeFileSync, readFileSync } from "node:fs";
 import { connect } from "node:net";
-import { http, statusOf, useStack, type Stack } from "./harness";
+import { join } from "node:path";
+import { http, statusOf, useStack, waitFor, type Stack } from "./harness";
 
 /** One response read off a raw socket: resolves once its head and (Content-Length or chunked) body are in, or the peer closed. */
 function rawExchange(port: number, bytes: string): Promise<{ status: number | undefined; head: string; body: string }> {
@@ -99,6 +102,23 @@ describe("proxy (real parts): hostile input", function () {
     for (const target of ["/api/..canary", "/api/canary.json", "/api/.well-known"]) {
       const r = await rawExchange(stack.proxy.port, `GET ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
       assert.equal(r.status, 404, `GET ${target} goes to the backend (its 404): ${r.head.split("\r\n")[0]}`);
+    }
+  });
+
+  it("a FIFO among the watched files does not freeze the proxy", async () => {
+    const fifo = join(stack.frontend.dir, ".env.local");
+    const config = stack.frontend.configFile;
+    const original = readFileSync(config, "utf8");
+    try {
+      execFileSync("mkfifo", [fifo]);
+      // the edit lands in the same reload as the FIFO (or the next one): its table line says the reload ran
+      writeFileSync(config, original.replace(`"/reports":`, `"/fifo-check": "http://127.0.0.1:${stack.backend.port}",\n      "/reports":`));
+      await waitFor("the reload's table line naming /fifo-check", () => stack.proxy.proc.stdout.includes("/fifo-check"), 10_000);
+      const r = await http(`${stack.proxy.url}/api/items/`, { timeoutMs: 5000 });
+      assert.equal(r.status, 200);
+    } finally {
+      rmSync(fifo, { force: true });
+      writeFileSync(config, original);
     }
   });
 });
