@@ -10,9 +10,11 @@ import { strict as assert } from "node:assert";
 import { randomUUID } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { rmSync, writeFileSync, readFileSync } from "node:fs";
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
 import { join } from "node:path";
-import { http, statusOf, useStack, waitFor, type Stack } from "./harness";
+import { ProxySession } from "../../../server/src/proxy/session";
+import { ROOT } from "../../helpers/analysis";
+import { deadPort, http, prepareFrontend, startBackend, statusOf, useStack, waitFor, type Stack } from "./harness";
 
 /** One response read off a raw socket: resolves once its head and (Content-Length or chunked) body are in, or the peer closed. */
 function rawExchange(port: number, bytes: string): Promise<{ status: number | undefined; head: string; body: string }> {
@@ -40,6 +42,31 @@ function rawExchange(port: number, bytes: string): Promise<{ status: number | un
   });
 }
 
+/** Resolves with how long after the call `sock` closed; rejects when it is still open after `ms`. */
+function closedWithin(sock: Socket, ms: number, what: string): Promise<number> {
+  const start = Date.now();
+  return new Promise((resolve, reject) => {
+    if (sock.destroyed) return resolve(0);
+    const timer = setTimeout(() => reject(new Error(`${what}: still open after ${ms} ms`)), ms);
+    sock.once("close", () => {
+      clearTimeout(timer);
+      resolve(Date.now() - start);
+    });
+  });
+}
+
+/** A connected socket to 127.0.0.1:`port` that keeps what it reads. */
+async function openSocket(port: number): Promise<{ sock: Socket; text: () => string }> {
+  const sock = connect(port, "127.0.0.1");
+  let text = "";
+  sock.setEncoding("latin1").on("data", (d: string) => (text += d));
+  sock.on("error", () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    sock.once("connect", resolve);
+    sock.once("error", reject);
+  });
+  return { sock, text: () => text };
+}
 
 describe("proxy (real parts): hostile input", function () {
   this.timeout(30_000);
@@ -120,5 +147,53 @@ describe("proxy (real parts): hostile input", function () {
       rmSync(fifo, { force: true });
       writeFileSync(config, original);
     }
+  });
+});
+
+describe("proxy (real parts): client timeouts", function () {
+  this.timeout(30_000);
+  const HEADERS_MS = 400;
+  const KEEP_ALIVE_MS = 300;
+  let backend: Awaited<ReturnType<typeof startBackend>>;
+  let session: ProxySession;
+  let dir: string;
+  before(async function () {
+    this.timeout(60_000);
+    backend = await startBackend();
+    const prepared = await prepareFrontend(backend.port, await deadPort());
+    dir = prepared.dir;
+    session = await ProxySession.start({ dir, port: 0, grammarsDir: join(ROOT, "dist"), clientHeadersTimeoutMs: HEADERS_MS, clientKeepAliveTimeoutMs: KEEP_ALIVE_MS });
+  });
+  after(async () => {
+    await session?.stop(1000);
+    await backend?.proc.stop(1000);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("closes a connection that sends half a request head, while a slow upload goes on", async () => {
+    const id = randomUUID();
+    // the upload's head is complete, its body comes slowly: bodies have no time limit
+    const upload = await openSocket(session.port);
+    upload.sock.write(`POST /api/upload?id=${id} HTTP/1.1\r\nHost: 127.0.0.1:${session.port}\r\nContent-Length: 10\r\n\r\nhello`);
+    await waitFor("the backend to receive the first half of the upload", async () => (JSON.parse((await http(`${backend.url}/probe/upload/${id}`)).body) as { bytes: number }).bytes === 5);
+    const half = await openSocket(session.port);
+    half.sock.write(`GET /api/items/ HTTP/1.1\r\nHost: 127.0.0.1:${session.port}\r\nX-Slow: `);
+    await closedWithin(half.sock, 10_000, "a connection with half a request head");
+    assert.ok(!half.text() || statusOf(half.text()) === 408, `half a head: ${JSON.stringify(half.text().slice(0, 100))}`);
+    // the upload started before the half head and is older than the head timeout now
+    assert.ok(!upload.sock.destroyed, "the slow upload was cut off");
+    upload.sock.write("world");
+    await waitFor("the upload's answer", () => upload.text().includes("\r\n\r\n") && upload.text().endsWith("}"), 5000);
+    assert.equal(statusOf(upload.text()), 200, upload.text());
+    assert.match(upload.text(), /"bytes":10/);
+    upload.sock.destroy();
+  });
+
+  it("closes an idle keep-alive connection", async () => {
+    const idle = await openSocket(session.port);
+    idle.sock.write(`GET /api/items/ HTTP/1.1\r\nHost: 127.0.0.1:${session.port}\r\n\r\n`);
+    await waitFor("the response", () => idle.text().endsWith("]"), 5000);
+    assert.equal(statusOf(idle.text()), 200);
+    await closedWithin(idle.sock, 10_000, "an idle keep-alive connection");
   });
 });
