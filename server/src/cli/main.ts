@@ -3,7 +3,7 @@
  * [--max-warnings N] [--verbose]`. Exit 0 clean, 1 errors or too many warnings, 2 could not run.
  * `proxy [dir] ...` runs the dev proxy (proxy.ts).
  */
-import { statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { ruleById } from "../analysis/rules/index";
 import { check } from "./check";
@@ -87,6 +87,8 @@ async function main(): Promise<number> {
   const root = resolve(opts.dir);
   try {
     if (!statSync(root).isDirectory()) throw new Error("not a folder");
+    // a folder that cannot be listed would be walked as an empty one: "No problems found."
+    readdirSync(root);
   } catch (e) {
     process.stderr.write(`cors-doctor: cannot read ${opts.dir}: ${(e as Error).message}\n`);
     return 2;
