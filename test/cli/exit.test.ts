@@ -1,13 +1,15 @@
 /**
  * How `cors-doctor check` ends on hostile surroundings (issue 16, cli.md "Exit codes"): a folder
- * it cannot read is exit 2 with the reason on stderr, never "No problems found.".
+ * it cannot read is exit 2 with the reason on stderr, never "No problems found."; a reader that
+ * goes away (`| head`) ends it quietly with its usual exit code, no stack trace.
  */
 import { strict as assert } from "node:assert";
+import { spawn } from "node:child_process";
 import { chmodSync, cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../helpers/analysis";
-import { CLI, run, uncoveredCalls, workspace } from "./cli";
+import { CLI, cli, run, uncoveredCalls, workspace } from "./cli";
 
 describe("cli exit on hostile surroundings", function () {
   this.timeout(60_000);
@@ -37,5 +39,24 @@ describe("cli exit on hostile surroundings", function () {
     const ok = await asNobody(["check", dir]);
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /1 problem/);
+  });
+
+  it("a reader that closes early (| head) ends it quietly, with its usual exit code", async () => {
+    const dir = workspace(uncoveredCalls(2000));
+    dirs.push(dir);
+    const usual = await cli(["check", dir, "--max-warnings", "0"]);
+    assert.equal(usual.code, 1, usual.stderr);
+    assert.ok(usual.stdout.length > 256 * 1024, "the output is larger than a pipe holds");
+    for (const format of ["text", "json", "sarif"]) {
+      const child = spawn(process.execPath, [CLI, "check", dir, "--format", format, "--max-warnings", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+      let stderr = "";
+      child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+      // like `head -c 100`: read the first bytes, then close the pipe
+      child.stdout.once("data", () => child.stdout.destroy());
+      const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on("close", (c, s) => resolve([c, s])));
+      assert.equal(signal, null, `${format}: killed by ${signal}`);
+      assert.equal(stderr, "", `${format}: stderr should be empty:\n${stderr}`);
+      assert.equal(code, 1, `${format}: exit ${code}`);
+    }
   });
 });

@@ -103,6 +103,16 @@ async function main(): Promise<number> {
   return errors > 0 || (opts.maxWarnings !== undefined && warnings > opts.maxWarnings) ? 1 : 0;
 }
 
+// `cors-doctor check . | head`: once the reader has gone, the rest of the output has nowhere to
+// go. That is no failure of the check: stop writing quietly and exit with the code it earned.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE" || e.code === "ERR_STREAM_DESTROYED") return;
+    if (stream === process.stdout) process.stderr.write(`cors-doctor: cannot write the output: ${e.message}\n`);
+    process.exitCode = 2;
+  });
+}
+
 main().then(
   (code) => {
     process.exitCode = code;
