@@ -53,4 +53,12 @@ describe("cli text output", function () {
     const json = JSON.parse((await cli(["check", dir, "--format", "json"])).stdout) as { findings: { file: string }[] };
     assert.deepEqual(json.findings.map((f) => f.file).filter((f) => names.includes(f)).sort(), [...names].sort());
   });
+
+  it("escapes control characters in the names --verbose notes give", async () => {
+    const dir = workspace({ ...uncoveredCalls(1), "src/\x1b[2Jbinary.js": "fetch('/x')\0\n" });
+    dirs.push(dir);
+    const r = await cli(["check", dir, "--verbose"]);
+    assert.match(r.stderr, /^note: skipped src\/\\x1b\[2Jbinary\.js: not text$/m);
+    assert.ok(!r.stderr.includes("\x1b"), JSON.stringify(r.stderr));
+  });
 });

@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 import { ruleById } from "../analysis/rules/index";
 import { check } from "./check";
 import { PROXY_USAGE, runProxy } from "./proxy";
-import { toJson, toSarif, toText } from "./formats";
+import { escapeControls, toJson, toSarif, toText } from "./formats";
 
 declare const CORS_DOCTOR_VERSION: string | undefined;
 const VERSION = typeof CORS_DOCTOR_VERSION === "string" ? CORS_DOCTOR_VERSION : "0.0.0";
@@ -94,7 +94,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const result = await check(root, opts.rules);
-  if (opts.verbose) for (const note of result.notes) process.stderr.write(`note: ${note}\n`);
+  if (opts.verbose) for (const note of result.notes) process.stderr.write(`note: ${escapeControls(note)}\n`);
   const out =
     opts.format === "json" ? toJson(root, result.findings) : opts.format === "sarif" ? toSarif(result.findings, VERSION) : toText(result.findings, result.text, !!process.stdout.isTTY);
   process.stdout.write(out + "\n");
