@@ -159,6 +159,7 @@ export class DevProxy {
       if (--this.active === 0 && this.drained) this.drained();
       else if (this.stopping) this.server.closeIdleConnections();
     };
+    if (!res.socket) closeWhenQueuedAndGone(req, res);
     const admission = admit(url, req.rawHeaders, this.guard!, this.port);
     if (!("host" in admission)) {
       res.on("close", () => finished("-")(res.statusCode, admission.log));
@@ -216,6 +217,25 @@ export class DevProxy {
   };
 }
 
+
+/**
+ * A pipelined request's response waits in Node's queue without a socket; when the connection
+ * closes first (the response before it said `Connection: close`, or the client went), Node never
+ * emits `close` on it, so its upstream request would run on unheard and it would stay counted
+ * in flight and unlogged. Its `close` is emitted here instead. Only queued responses pay for this.
+ */
+function closeWhenQueuedAndGone(req: IncomingMessage, res: ServerResponse): void {
+  const socket = req.socket;
+  const gone = () => {
+    if (!res.socket && !res.writableFinished) res.emit("close");
+  };
+  if (socket.closed) {
+    setImmediate(gone);
+    return;
+  }
+  socket.once("close", gone);
+  res.once("close", () => socket.off("close", gone));
+}
 
 /** The first port from `from` on that `host` that can be bound (up to 50 tried). */
 export async function nextFreePort(host: string, from: number): Promise<number | undefined> {
