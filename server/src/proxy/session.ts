@@ -18,9 +18,6 @@ export interface SessionOptions extends TableOptions {
   /** The folder holding `wasm/` with the grammars (the bundle's own by default). */
   grammarsDir?: string;
   headersTimeoutMs?: number;
-  /** See `ProxyServerOptions` (tests shorten them). */
-  clientHeadersTimeoutMs?: number;
-  clientKeepAliveTimeoutMs?: number;
   /** Wait this long after the last file event before reloading (default 60 ms). */
   reloadDelayMs?: number;
 }
@@ -50,8 +47,7 @@ export class ProxySession {
     const root = resolve(options.dir);
     const model = await FolderModel.open(root, options.grammarsDir);
     const table = buildTable(model.topology, options);
-    const { host, headersTimeoutMs, clientHeadersTimeoutMs, clientKeepAliveTimeoutMs } = options;
-    const server = new DevProxy({ table, host, port: options.port, headersTimeoutMs, clientHeadersTimeoutMs, clientKeepAliveTimeoutMs, onRequest: events.onRequest, onRequestStart: events.onRequestStart });
+    const server = new DevProxy({ table, host: options.host, port: options.port, headersTimeoutMs: options.headersTimeoutMs, onRequest: events.onRequest, onRequestStart: events.onRequestStart });
     const port = await server.listen();
     const loop = loopsBack(table, port);
     if (loop) {

@@ -12,9 +12,8 @@ import { execFileSync } from "node:child_process";
 import { rmSync, writeFileSync, readFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { join } from "node:path";
-import { ProxySession } from "../../../server/src/proxy/session";
-import { ROOT } from "../../helpers/analysis";
-import { deadPort, http, prepareFrontend, startBackend, statusOf, useStack, waitFor, type Stack } from "./harness";
+import { startProxy, viteConfig, type Proxy } from "../servers";
+import { http, startBackend, statusOf, useStack, waitFor, type Stack } from "./harness";
 
 /** One response read off a raw socket: resolves once its head and (Content-Length or chunked) body are in, or the peer closed. */
 function rawExchange(port: number, bytes: string): Promise<{ status: number | undefined; head: string; body: string }> {
@@ -155,29 +154,26 @@ describe("proxy (real parts): client timeouts", function () {
   const HEADERS_MS = 400;
   const KEEP_ALIVE_MS = 300;
   let backend: Awaited<ReturnType<typeof startBackend>>;
-  let session: ProxySession;
-  let dir: string;
+  let proxy: Proxy;
   before(async function () {
     this.timeout(60_000);
     backend = await startBackend();
-    const prepared = await prepareFrontend(backend.port, await deadPort());
-    dir = prepared.dir;
-    session = await ProxySession.start({ dir, port: 0, grammarsDir: join(ROOT, "dist"), clientHeadersTimeoutMs: HEADERS_MS, clientKeepAliveTimeoutMs: KEEP_ALIVE_MS });
+    // the proxy in this process (its timeouts are options, not CLI flags) in front of the real uvicorn
+    proxy = await startProxy(viteConfig(`{ '/api': '${backend.url}' }`), { clientHeadersTimeoutMs: HEADERS_MS, clientKeepAliveTimeoutMs: KEEP_ALIVE_MS });
   });
   after(async () => {
-    await session?.stop(1000);
+    await proxy?.stop();
     await backend?.proc.stop(1000);
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it("closes a connection that sends half a request head, while a slow upload goes on", async () => {
     const id = randomUUID();
     // the upload's head is complete, its body comes slowly: bodies have no time limit
-    const upload = await openSocket(session.port);
-    upload.sock.write(`POST /api/upload?id=${id} HTTP/1.1\r\nHost: 127.0.0.1:${session.port}\r\nContent-Length: 10\r\n\r\nhello`);
+    const upload = await openSocket(proxy.port);
+    upload.sock.write(`POST /api/upload?id=${id} HTTP/1.1\r\nHost: 127.0.0.1:${proxy.port}\r\nContent-Length: 10\r\n\r\nhello`);
     await waitFor("the backend to receive the first half of the upload", async () => (JSON.parse((await http(`${backend.url}/probe/upload/${id}`)).body) as { bytes: number }).bytes === 5);
-    const half = await openSocket(session.port);
-    half.sock.write(`GET /api/items/ HTTP/1.1\r\nHost: 127.0.0.1:${session.port}\r\nX-Slow: `);
+    const half = await openSocket(proxy.port);
+    half.sock.write(`GET /api/items/ HTTP/1.1\r\nHost: 127.0.0.1:${proxy.port}\r\nX-Slow: `);
     await closedWithin(half.sock, 10_000, "a connection with half a request head");
     assert.ok(!half.text() || statusOf(half.text()) === 408, `half a head: ${JSON.stringify(half.text().slice(0, 100))}`);
     // the upload started before the half head and is older than the head timeout now
@@ -190,8 +186,8 @@ describe("proxy (real parts): client timeouts", function () {
   });
 
   it("closes an idle keep-alive connection", async () => {
-    const idle = await openSocket(session.port);
-    idle.sock.write(`GET /api/items/ HTTP/1.1\r\nHost: 127.0.0.1:${session.port}\r\n\r\n`);
+    const idle = await openSocket(proxy.port);
+    idle.sock.write(`GET /api/items/ HTTP/1.1\r\nHost: 127.0.0.1:${proxy.port}\r\n\r\n`);
     await waitFor("the response", () => idle.text().endsWith("]"), 5000);
     assert.equal(statusOf(idle.text()), 200);
     await closedWithin(idle.sock, 10_000, "an idle keep-alive connection");
