@@ -231,9 +231,13 @@ async function pickFolder(): Promise<vscode.WorkspaceFolder | undefined> {
   return vscode.window.showWorkspaceFolderPick({ placeHolder: "The project whose Vite proxy table the dev proxy uses" });
 }
 
-/** The CLI options the `corsDoctor.proxy.*` settings stand for. */
-function proxyArgs(config: vscode.WorkspaceConfiguration, root: string): string[] {
-  const args = ["--port", String(config.get<number>("port", 5180)), "--host", config.get<string>("host", "127.0.0.1")];
+/**
+ * The CLI options the `corsDoctor.proxy.*` settings stand for. An emptied `host` setting means
+ * the default: passed on as it is, it would make the proxy listen on every interface.
+ */
+export function proxyArgs(config: vscode.WorkspaceConfiguration, root: string): string[] {
+  const host = config.get<string>("host", "127.0.0.1").trim() || "127.0.0.1";
+  const args = ["--port", String(config.get<number>("port", 5180)), "--host", host];
   const frontend = config.get<string>("frontend", "");
   if (frontend) args.push("--frontend", frontend);
   const preview = config.get<string>("static", "");

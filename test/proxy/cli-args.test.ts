@@ -18,4 +18,8 @@ describe("proxy CLI arguments", () => {
     assert.equal(parseProxyArgs(["--host", "::1"]).host, "::1");
     assert.equal(parseProxyArgs(["--host", "127.0.0.1"]).host, "127.0.0.1");
   });
+
+  it("refuses an empty --host: listen() would take it as every interface", () => {
+    for (const host of ["", " ", "[]"]) assert.throws(() => parseProxyArgs(["--host", host]), /--host needs an address/, JSON.stringify(host));
+  });
 });

@@ -96,6 +96,21 @@ describe("proxy failures and bad input", () => {
     assert.equal(up.connections, 0);
   });
 
+  it("a request pipelined behind one whose answer closes the connection is logged, not left in flight", async () => {
+    const up = track(await upstream((req) => req.resume()));
+    const p = track(await startProxy(viteConfig(`{ '/api': '${up.url}' }`)));
+    const host = `127.0.0.1:${p.port}`;
+    // the first target is refused (400, Connection: close); the second is a request of its own,
+    // whose response Node queues and never sends: the upstream never answers it anyway
+    const got = await raw(p.port, `GET /api/../x HTTP/1.1\r\nHost: ${host}\r\n\r\nPOST /api/held HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 2\r\n\r\nok`);
+    assert.match(got, /^HTTP\/1\.1 400 /);
+    while (p.records.length < 2) await p.nextRecord();
+    assert.deepEqual(p.records.map((r) => [r.path, r.status, r.error]), [
+      ["/api/../x", 400, "refused: a dot segment in the request target"],
+      ["/api/held", 499, "the client went away"],
+    ]);
+  });
+
   it("says which port is taken and offers the next free one", async () => {
     const taken = createServer();
     await new Promise<void>((r) => taken.listen(0, "127.0.0.1", r));

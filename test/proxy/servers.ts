@@ -6,7 +6,7 @@
 import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMessage, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { buildTable, type TableOptions } from "../../server/src/proxy/table";
-import { DevProxy, type RequestRecord } from "../../server/src/proxy/server";
+import { DevProxy, type ProxyServerOptions, type RequestRecord } from "../../server/src/proxy/server";
 import { topologyOf, type Files } from "../helpers/analysis";
 
 export interface Upstream {
@@ -62,7 +62,7 @@ export interface Proxy {
 }
 
 /** A proxy on 127.0.0.1 port 0 whose table comes from the model of `files`. */
-export async function startProxy(files: Files, options: TableOptions & { headersTimeoutMs?: number } = {}): Promise<Proxy> {
+export async function startProxy(files: Files, options: TableOptions & Pick<ProxyServerOptions, "headersTimeoutMs" | "clientHeadersTimeoutMs" | "clientKeepAliveTimeoutMs"> = {}): Promise<Proxy> {
   const table = buildTable(await topologyOf(files), options);
   const records: RequestRecord[] = [];
   const waiting: ((r: RequestRecord) => void)[] = [];
@@ -70,6 +70,8 @@ export async function startProxy(files: Files, options: TableOptions & { headers
     table,
     port: 0,
     headersTimeoutMs: options.headersTimeoutMs,
+    clientHeadersTimeoutMs: options.clientHeadersTimeoutMs,
+    clientKeepAliveTimeoutMs: options.clientKeepAliveTimeoutMs,
     onRequest: (r) => {
       records.push(r);
       waiting.shift()?.(r);

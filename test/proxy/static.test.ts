@@ -16,6 +16,14 @@ describe("proxy preview mode (--static)", () => {
     writeFileSync(join(dir, "index.html"), "<!doctype html><title>app</title>");
     writeFileSync(join(dir, "about.html"), "<!doctype html><title>about</title>");
     writeFileSync(join(dir, "assets", "app.js"), "console.log(1)");
+    writeFileSync(join(dir, ".env"), "SECRET=dotfile");
+    mkdirSync(join(dir, ".git"));
+    writeFileSync(join(dir, ".git", "config"), "dotfile");
+    mkdirSync(join(dir, "assets", ".cache"));
+    writeFileSync(join(dir, "assets", ".cache", "x.js"), "dotfile");
+    mkdirSync(join(dir, ".well-known"));
+    writeFileSync(join(dir, ".well-known", "security.txt"), "Contact: mailto:security@example.com");
+    writeFileSync(join(dir, ".well-known", ".hidden"), "dotfile");
     writeFileSync(join(root, "secret.txt"), "secret");
     mkdirSync(join(root, "private"));
     writeFileSync(join(root, "private", "index.html"), "secret");
@@ -54,11 +62,27 @@ describe("proxy preview mode (--static)", () => {
     assert.equal(JSON.parse(r.body).body, "x");
   });
 
+  it("refuses dotfiles with 404 (no index.html fallback either), except under /.well-known/", async () => {
+    for (const path of ["/.env", "/.git/config", "/.git/", "/assets/.cache/x.js", "/%2eenv", "/.well-known/.hidden", "/.env.html"]) {
+      for (const accept of ["application/json", "text/html"]) {
+        for (const method of ["GET", "HEAD"]) {
+          const r = await send(p.port, { path, method, headers: { Accept: accept } });
+          assert.equal(r.status, 404, `${method} ${path} (Accept ${accept}): ${r.body}`);
+          assert.ok(!r.body.includes("dotfile") && !r.body.includes("<title>app"), `${method} ${path} (Accept ${accept}): ${r.body}`);
+        }
+      }
+    }
+    const wellKnown = await send(p.port, { path: "/.well-known/security.txt" });
+    assert.equal(wellKnown.status, 200);
+    assert.match(wellKnown.body, /Contact:/);
+  });
+
   it("never serves outside the folder, and takes only GET and HEAD", async () => {
-    for (const path of ["/../secret.txt", "/%2e%2e/secret.txt", "/assets/..%2f..%2fsecret.txt"]) {
+    // dot segments are refused before any route (400); an encoded slash hides them until decoded
+    for (const [path, status] of [["/../secret.txt", 400], ["/%2e%2e/secret.txt", 400], ["/assets/..%2f..%2fsecret.txt", 404]] as const) {
       const r = await send(p.port, { path, headers: { Accept: "application/json" } });
       assert.notEqual(r.body, "secret", path);
-      assert.equal(r.status, 404, path);
+      assert.equal(r.status, status, path);
     }
     for (const path of ["/leak.txt", "/outside/", "/outside/index.html", "/outside"]) {
       const r = await send(p.port, { path, headers: { Accept: "application/json" } });

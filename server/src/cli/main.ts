@@ -3,12 +3,12 @@
  * [--max-warnings N] [--verbose]`. Exit 0 clean, 1 errors or too many warnings, 2 could not run.
  * `proxy [dir] ...` runs the dev proxy (proxy.ts).
  */
-import { statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { ruleById } from "../rules/registry";
 import { check } from "./check";
 import { PROXY_USAGE, runProxy } from "./proxy";
-import { toJson, toSarif, toText } from "./formats";
+import { escapeControls, toJson, toSarif, toText } from "./formats";
 
 declare const CORS_DOCTOR_VERSION: string | undefined;
 const VERSION = typeof CORS_DOCTOR_VERSION === "string" ? CORS_DOCTOR_VERSION : "0.0.0";
@@ -87,18 +87,30 @@ async function main(): Promise<number> {
   const root = resolve(opts.dir);
   try {
     if (!statSync(root).isDirectory()) throw new Error("not a folder");
+    // a folder that cannot be listed would be walked as an empty one: "No problems found."
+    readdirSync(root);
   } catch (e) {
     process.stderr.write(`cors-doctor: cannot read ${opts.dir}: ${(e as Error).message}\n`);
     return 2;
   }
   const result = await check(root, opts.rules);
-  if (opts.verbose) for (const note of result.notes) process.stderr.write(`note: ${note}\n`);
+  if (opts.verbose) for (const note of result.notes) process.stderr.write(`note: ${escapeControls(note)}\n`);
   const out =
     opts.format === "json" ? toJson(root, result.findings) : opts.format === "sarif" ? toSarif(result.findings, VERSION) : toText(result.findings, result.text, !!process.stdout.isTTY);
   process.stdout.write(out + "\n");
   const errors = result.findings.filter((f) => f.severity === "error").length;
   const warnings = result.findings.filter((f) => f.severity === "warning").length;
   return errors > 0 || (opts.maxWarnings !== undefined && warnings > opts.maxWarnings) ? 1 : 0;
+}
+
+// `cors-doctor check . | head`: once the reader has gone, the rest of the output has nowhere to
+// go. That is no failure of the check: stop writing quietly and exit with the code it earned.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE" || e.code === "ERR_STREAM_DESTROYED") return;
+    if (stream === process.stdout) process.stderr.write(`cors-doctor: cannot write the output: ${e.message}\n`);
+    process.exitCode = 2;
+  });
 }
 
 main().then(

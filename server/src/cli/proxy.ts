@@ -51,8 +51,10 @@ export function parseProxyArgs(args: readonly string[]): ProxyArgs {
       opts.port = n;
     } else if (arg === "--host") {
       // an IPv6 literal as a URL writes it (`[::1]`); listen() takes it bare
-      const h = value();
+      const h = value().trim();
       opts.host = /^\[[0-9a-f:.%\w]*\]$/i.test(h) ? h.slice(1, -1) : h;
+      // listen() takes an empty host as every interface: that must be said (0.0.0.0), never slip through
+      if (!opts.host) throw new BadOption("--host needs an address (127.0.0.1 by default; 0.0.0.0 listens on every interface)");
     }
     else if (arg === "--static") opts.staticDir = value();
     else if (arg === "--frontend") opts.frontend = value();

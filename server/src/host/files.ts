@@ -1,9 +1,11 @@
 /**
  * The files of a workspace folder as the analysis sees them: walked without following links out
  * of the folder or in circles, skipping dependencies, virtual environments and build output, and
- * read as text only when small enough and not binary (cli.md, "What it skips").
+ * read as text only when small enough and not binary (cli.md, "What it skips"). Only regular
+ * files are ever read: a FIFO or a device under a watched name would block the reading process
+ * (the language server, the dev proxy) for good.
  */
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, realpathSync, type Dirent } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, realpathSync, type Dirent } from "node:fs";
 import { sep } from "node:path";
 
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -65,18 +67,36 @@ export function walk(root: string, exclude: (rel: string) => boolean = () => fal
   return { files, notes };
 }
 
-/** A file's text, or undefined when it is too large, binary or unreadable (with the reason in `notes`). */
+/** Non-blocking where the platform has it: opening a FIFO with no writer then returns at once. */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+/**
+ * The bytes of the file at `path` when it is a regular file of at most `maxBytes`, or why it is
+ * not read. The file opened is the one checked (`fstat` after a non-blocking open, so nothing can
+ * be swapped in between and a FIFO does not wait for a writer). Throws what opening throws.
+ */
+export function readRegularFile(path: string, maxBytes: number): { bytes: Buffer } | { skipped: string } {
+  const fd = openSync(path, OPEN_FLAGS);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { skipped: "not a regular file" };
+    if (st.size > maxBytes) return { skipped: `larger than ${maxBytes === MAX_FILE_BYTES ? "1 MiB" : `${maxBytes} bytes`}` };
+    return { bytes: readFileSync(fd) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A file's text, or undefined when it is too large, binary, not a regular file or unreadable (with the reason in `notes`). */
 export function readText(root: string, rel: string, notes?: string[]): string | undefined {
   const full = root + sep + rel.split("/").join(sep);
-  let fd: number | undefined;
   try {
-    fd = openSync(full, "r");
-    const size = fstatSync(fd).size;
-    if (size > MAX_FILE_BYTES) {
-      notes?.push(`skipped ${rel}: larger than 1 MiB`);
+    const read = readRegularFile(full, MAX_FILE_BYTES);
+    if ("skipped" in read) {
+      notes?.push(`skipped ${rel}: ${read.skipped}`);
       return undefined;
     }
-    const bytes = readFileSync(fd);
+    const bytes = read.bytes;
     if (bytes.includes(0)) {
       notes?.push(`skipped ${rel}: not text`);
       return undefined;
@@ -92,7 +112,5 @@ export function readText(root: string, rel: string, notes?: string[]): string | 
   } catch (e) {
     notes?.push(`skipped ${rel}: ${(e as Error).message}`);
     return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }

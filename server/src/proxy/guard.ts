@@ -3,7 +3,10 @@
  * port, or the address it was told to listen on) is served, which stops DNS-rebinding pages; an
  * absolute-form request target (`GET http://elsewhere/`) is refused, so it is never an open
  * proxy (`CONNECT` is refused by the server's `connect` handler). A request with several `Host`
- * headers is refused too: the guard and the upstream could each read a different one.
+ * headers is refused too: the guard and the upstream could each read a different one. So is a
+ * target with dot segments (`/api/../x`, also percent-encoded) or a fragment: browsers never send
+ * either, and forwarded as sent or normalised it would reach something other than what its route
+ * key matched (proxy.md, Security).
  */
 import { networkInterfaces } from "node:os";
 
@@ -22,6 +25,8 @@ export function admit(url: string | undefined, rawHeaders: readonly string[], gu
   if (!isOriginForm(url)) {
     return { status: 400, reason: "Bad Request", message: "CORS Doctor's dev proxy only serves its own paths (origin-form request targets): it is not an open proxy", log: "refused: absolute-form request target" };
   }
+  const odd = oddTarget(url);
+  if (odd) return { status: 400, reason: "Bad Request", message: `the request target has ${odd}: browsers never send one, and the proxy would route it differently from where it leads`, log: `refused: ${odd} in the request target` };
   const host = hostOf(rawHeaders);
   if (host === null) return { status: 400, reason: "Bad Request", message: "several Host headers: a request names one host (RFC 9112 3.2)", log: "refused: several Host headers" };
   if (host === undefined || !guard.hostAllowed(host)) {
@@ -52,8 +57,27 @@ export function makeGuard(host: string, port: number): Guard {
 }
 
 /** Whether a request target is origin-form (`/path?query`), the only form the proxy serves. */
-export function isOriginForm(url: string | undefined): boolean {
+export function isOriginForm(url: string | undefined): url is string {
   return url !== undefined && url.charCodeAt(0) === 47 /* / */;
+}
+
+/**
+ * What makes an origin-form target unfit to route: a fragment (`#`, anywhere), or a `.` or `..`
+ * path segment, plain or percent-encoded (`%2e`); dots in the query, or within a segment
+ * (`/a..b`, `/.well-known`), are ordinary. Undefined when there is none. The common target has
+ * no `/.`, `%` or `#` and is passed over by two searches.
+ */
+export function oddTarget(url: string): "a fragment" | "a dot segment" | undefined {
+  if (url.includes("#")) return "a fragment";
+  const q = url.indexOf("?");
+  const path = q < 0 ? url : url.slice(0, q);
+  if (!path.includes("/.") && !path.includes("%")) return undefined;
+  for (const segment of path.split("/")) {
+    if (segment.length < 1 || segment.length > 6) continue;
+    const s = segment.replace(/%2e/gi, ".");
+    if (s === "." || s === "..") return "a dot segment";
+  }
+  return undefined;
 }
 
 /** The `Host` header from raw headers (without building `req.headers`); null when there are several. */

@@ -2,7 +2,10 @@
  * Header rewriting on the hot path, over raw `[name, value, ...]` arrays (what Node's parser gives
  * and what `http.request` / `writeHead` take without re-validating): hop-by-hop headers dropped
  * both ways, `X-Forwarded-*` set, `Host` kept or changed to the target's (`changeOrigin`), and an
- * upstream's `Location` and `Set-Cookie` `Domain` naming the upstream moved to the proxy.
+ * upstream's `Location` and `Set-Cookie` `Domain` naming the upstream moved to the proxy. The
+ * framing of a request body (`Content-Length`, `Transfer-Encoding`) is written by the proxy for
+ * what it sends, and no `Connection` token removes it: a head without the length whose body goes
+ * up anyway would be read by the upstream as a second request (smuggling, issue 16).
  */
 import type { IncomingMessage } from "node:http";
 import type { ProxyRoute, Target } from "./table";
@@ -20,11 +23,17 @@ function lower(name: string): string | undefined {
   return CANDIDATE_LENGTHS.has(name.length) ? name.toLowerCase() : undefined;
 }
 
-/** Extra names a `Connection` header value lists (beyond keep-alive, close, upgrade): also hop-by-hop. */
+/** Tokens of a `Connection` value that drop nothing: its own options, and the framing headers. */
+const NOT_LISTED = new Set(["keep-alive", "close", "upgrade", "content-length", "transfer-encoding"]);
+
+/**
+ * Extra names a `Connection` header value lists: also hop-by-hop. Framing headers are never among
+ * them (RFC 9110 7.6.1: a sender must not list them); whoever writes a message frames it.
+ */
 function listedIn(value: string, into: Set<string> | undefined): Set<string> | undefined {
   for (const token of value.split(",")) {
     const t = token.trim().toLowerCase();
-    if (t && t !== "keep-alive" && t !== "close" && t !== "upgrade") (into ??= new Set()).add(t);
+    if (t && !NOT_LISTED.has(t)) (into ??= new Set()).add(t);
   }
   return into;
 }
@@ -39,8 +48,9 @@ function withoutListed(out: string[], listed: Set<string> | undefined): string[]
 
 /**
  * The headers sent upstream for a request, and how its body goes up. `upgrade` adds
- * `Connection: Upgrade` and `Upgrade` back. The body's framing is the sending client's business
- * (a chunked body is re-chunked), so `Transfer-Encoding` never goes up as such.
+ * `Connection: Upgrade` and `Upgrade` back. The body's framing is the proxy's own: a chunked body
+ * is re-chunked (the pool writes `Transfer-Encoding`), a body with a length goes up with that
+ * length (as Node's parser read it: one value, digits only), and nothing else frames it.
  */
 export function upstreamHeaders(req: IncomingMessage, route: { target: Target; changeOrigin: boolean }, upgrade: boolean): { headers: string[]; body: "none" | "length" | "chunked" } {
   const raw = req.rawHeaders;
@@ -48,7 +58,7 @@ export function upstreamHeaders(req: IncomingMessage, route: { target: Target; c
   let host = "";
   let xff = "";
   let chunked = false;
-  let length = false;
+  let length: string | undefined;
   let listed: Set<string> | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i];
@@ -59,7 +69,10 @@ export function upstreamHeaders(req: IncomingMessage, route: { target: Target; c
       else if (l === "transfer-encoding") chunked = true;
       else if (l === "connection") listed = listedIn(raw[i + 1], listed);
       if (HOP_BY_HOP.has(l) || SET_UP.has(l)) continue;
-    } else if (name.length === 14 && raw[i + 1] !== "0" && name.toLowerCase() === "content-length") length = true;
+    } else if (name.length === 14 && name.toLowerCase() === "content-length") {
+      length = raw[i + 1];
+      continue;
+    }
     out.push(name, raw[i + 1]);
   }
   // a `Connection` list drops the client's own headers only, never the ones the proxy sets below
@@ -72,7 +85,11 @@ export function upstreamHeaders(req: IncomingMessage, route: { target: Target; c
     "X-Forwarded-Host", host,
   );
   if (upgrade) headers.push("Connection", "Upgrade", "Upgrade", req.headers.upgrade ?? "websocket");
-  return { headers, body: chunked ? "chunked" : length ? "length" : "none" };
+  if (chunked || length === undefined) return { headers, body: chunked ? "chunked" : "none" };
+  // `007` is 7: the upstream reads the same number whatever its parser makes of leading zeros
+  const n = length.replace(/^0+(?=\d)/, "");
+  headers.push("Content-Length", n);
+  return { headers, body: n === "0" ? "none" : "length" };
 }
 
 /** What response rewriting needs to know about the request. */

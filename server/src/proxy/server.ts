@@ -4,6 +4,9 @@
  * proxying or the static preview. The table can be swapped at any time (a reload): a request
  * keeps the route it started with. `stop` stops accepting, lets requests in flight finish (closing
  * each keep-alive connection after its response), and cuts whatever is left after a bound.
+ * Clients get no time limit on a body (uploads, server-sent events), but a bound on sending a
+ * request head and on an idle keep-alive connection: without them, a client that sends half a
+ * head, or opens connections and never uses them, holds a socket each forever.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
@@ -35,6 +38,10 @@ export interface ProxyServerOptions {
   port: number;
   /** How long an upstream may take to send response headers (default 120 s). */
   headersTimeoutMs?: number;
+  /** How long a client may take to send a request head (default 60 s, Node's own). */
+  clientHeadersTimeoutMs?: number;
+  /** How long a client's keep-alive connection may sit idle between requests (default 30 s). */
+  clientKeepAliveTimeoutMs?: number;
   onRequest?: (record: RequestRecord) => void;
   /** A request started with `active` requests in flight (itself included). */
   onRequestStart?: (active: number) => void;
@@ -70,8 +77,20 @@ export class DevProxy {
     this.pools = new Pools({ headersTimeoutMs: options.headersTimeoutMs ?? 120_000 });
     this.onRecord = options.onRequest ?? (() => undefined);
     this.onStart = options.onRequestStart;
-    // no request timeout: uploads and server-sent events may take as long as they take
-    this.server = createServer({ requestTimeout: 0, keepAliveTimeout: 30_000, noDelay: true }, this.onRequest);
+    // No request timeout: uploads and server-sent events may take as long as they take. Node's
+    // head timeout defaults to the smaller of 60 s and the request timeout, so 0 would turn it off:
+    // it is given. Heads are checked every `connectionsCheckingInterval`, a fraction of it.
+    const headersTimeout = options.clientHeadersTimeoutMs ?? 60_000;
+    this.server = createServer(
+      {
+        requestTimeout: 0,
+        headersTimeout,
+        connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(headersTimeout / 4))),
+        keepAliveTimeout: options.clientKeepAliveTimeoutMs ?? 30_000,
+        noDelay: true,
+      },
+      this.onRequest,
+    );
     this.server.on("upgrade", this.onUpgrade);
     this.server.on("connect", (_req: IncomingMessage, socket: Duplex) => {
       socket.on("error", () => undefined);
@@ -140,6 +159,7 @@ export class DevProxy {
       if (--this.active === 0 && this.drained) this.drained();
       else if (this.stopping) this.server.closeIdleConnections();
     };
+    if (!res.socket) closeWhenQueuedAndGone(req, res);
     const admission = admit(url, req.rawHeaders, this.guard!, this.port);
     if (!("host" in admission)) {
       res.on("close", () => finished("-")(res.statusCode, admission.log));
@@ -197,6 +217,25 @@ export class DevProxy {
   };
 }
 
+
+/**
+ * A pipelined request's response waits in Node's queue without a socket; when the connection
+ * closes first (the response before it said `Connection: close`, or the client went), Node never
+ * emits `close` on it, so its upstream request would run on unheard and it would stay counted
+ * in flight and unlogged. Its `close` is emitted here instead. Only queued responses pay for this.
+ */
+function closeWhenQueuedAndGone(req: IncomingMessage, res: ServerResponse): void {
+  const socket = req.socket;
+  const gone = () => {
+    if (!res.socket && !res.writableFinished) res.emit("close");
+  };
+  if (socket.closed) {
+    setImmediate(gone);
+    return;
+  }
+  socket.once("close", gone);
+  res.once("close", () => socket.off("close", gone));
+}
 
 /** The first port from `from` on that `host` that can be bound (up to 50 tried). */
 export async function nextFreePort(host: string, from: number): Promise<number | undefined> {

@@ -2,7 +2,9 @@
  * Preview mode's fallback: the build output served as files, with Vite's single-page-app
  * fallback (a GET or HEAD that accepts HTML, or names no type, and finds no file gets
  * `index.html`, `/about` tries `about.html` first). Paths never leave the folder, through `..` or
- * through a symbolic link that points outside it.
+ * through a symbolic link that points outside it. Dotfiles (`/.env`, `/.git/config`, a
+ * `.cache/` anywhere) get 404 without the fallback, as in Vite's preview: a build folder can hold
+ * them by accident, and none is part of a site, except the `/.well-known/` URIs (RFC 8615).
  */
 import { createReadStream, readFile, realpath, stat, type Stats } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -59,7 +61,7 @@ export function serveStatic(req: IncomingMessage, res: ServerResponse, dir: stri
     sendRefusal(res, 400, "bad path encoding");
     return;
   }
-  const file = inside(dir, pathname);
+  const file = hasDotfile(pathname) ? undefined : inside(dir, pathname);
   if (!file) {
     sendRefusal(res, 404, "not found");
     return;
@@ -89,6 +91,15 @@ export function serveStatic(req: IncomingMessage, res: ServerResponse, dir: stri
     stream.on("data", () => (handedOver = stream.bytesRead >= st.size));
     stream.pipe(res);
   });
+}
+
+/**
+ * Whether a (decoded) path names a dotfile or goes through a dot folder, `/.well-known/` aside
+ * (a backslash counts as a separator: on Windows it is one).
+ */
+function hasDotfile(pathname: string): boolean {
+  const rest = pathname.startsWith("/.well-known/") ? pathname.slice("/.well-known".length) : pathname;
+  return /[\\/]\./.test(rest);
 }
 
 /** The absolute path of `pathname` under `dir`, or undefined when it would leave it. */

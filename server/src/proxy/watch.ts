@@ -4,8 +4,9 @@
  * seen because folders, not files, are watched). Changes are batched (a save is several events)
  * and handed over as workspace-relative paths. Nothing is watched recursively.
  */
-import { readFileSync, statSync, watch, type FSWatcher } from "node:fs";
+import { statSync, watch, type FSWatcher } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
+import { MAX_FILE_BYTES, readRegularFile } from "../host/files";
 
 const CONFIG = /^vite\.config\.[cm]?[jt]s$/;
 const ENV = /^\.env(\..+)?$/;
@@ -66,12 +67,17 @@ export function watchConfig(root: string, frontendDir: string, configFile: strin
   };
 }
 
-/** The local modules a config file imports (absolute paths), read with a pattern: no code runs. */
+/**
+ * The local modules a config file imports (absolute paths), read with a pattern: no code runs.
+ * Only a regular file is read (a FIFO in its place would block the proxy).
+ */
 function importsOf(configFile: string): Set<string> {
   const out = new Set<string>();
   let text: string;
   try {
-    text = readFileSync(configFile, "utf8");
+    const read = readRegularFile(configFile, MAX_FILE_BYTES);
+    if (!("bytes" in read)) return out;
+    text = read.bytes.toString("utf8");
   } catch {
     return out;
   }
