@@ -94,14 +94,7 @@ export async function runProxy(args: readonly string[]): Promise<number> {
   }
   let opts: ProxyArgs;
   try {
-    opts = parseProxyArgs(args);
-    const root = resolve(opts.dir);
-    if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new BadOption(`cannot read ${opts.dir}: not a folder`, false);
-    if (opts.staticDir) {
-      opts.staticDir = resolve(opts.staticDir);
-      if (!statSync(opts.staticDir, { throwIfNoEntry: false })?.isDirectory()) throw new BadOption(`--static ${opts.staticDir}: not a folder`, false);
-    }
-    if (opts.config) opts.config = toWorkspacePath(root, opts.config);
+    opts = checkedArgs(args);
   } catch (e) {
     if (e instanceof BadOption) return fail("bad-option", e.usage ? `${e.message}\n\n${PROXY_USAGE}` : e.message);
     throw e;
@@ -137,16 +130,37 @@ export async function runProxy(args: readonly string[]): Promise<number> {
   if (!isLoopbackHost(opts.host)) process.stderr.write(`cors-doctor: warning: listening on ${opts.host}, not loopback: other machines can reach the proxy and, through it, the upstreams\n`);
   send({ type: "listening", url, host: opts.host, port: session.port, ...tableInfo(session.table) });
 
+  return untilStopped(session, () => {
+    scheduling.stop();
+    log.flush();
+  });
+}
+
+/** The parsed arguments with their folders checked and `--config` made workspace-relative. */
+function checkedArgs(args: readonly string[]): ProxyArgs {
+  const opts = parseProxyArgs(args);
+  const root = resolve(opts.dir);
+  if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new BadOption(`cannot read ${opts.dir}: not a folder`, false);
+  if (opts.staticDir) {
+    opts.staticDir = resolve(opts.staticDir);
+    if (!statSync(opts.staticDir, { throwIfNoEntry: false })?.isDirectory()) throw new BadOption(`--static ${opts.staticDir}: not a folder`, false);
+  }
+  if (opts.config) opts.config = toWorkspacePath(root, opts.config);
+  return opts;
+}
+
+/** Resolves with 0 once SIGINT, SIGTERM, the editor's `stop` or its going away has drained the session. */
+function untilStopped(session: ProxySession, stopped: () => void): Promise<number> {
+  const ipc = typeof process.send === "function";
   return new Promise<number>((done) => {
     let stopping = false;
     const stop = () => {
       if (stopping) return;
       stopping = true;
-      scheduling.stop();
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
       void session.stop(DRAIN_MS).then(() => {
-        log.flush();
+        stopped();
         if (ipc && process.connected) process.disconnect();
         done(0);
       });

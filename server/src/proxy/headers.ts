@@ -7,6 +7,7 @@
  * what it sends, and no `Connection` token removes it: a head without the length whose body goes
  * up anyway would be read by the upstream as a second request (smuggling, issue 16).
  */
+import { isThisMachine } from "../../../protocol/loopback";
 import type { IncomingMessage } from "node:http";
 import type { ProxyRoute, Target } from "./table";
 
@@ -122,7 +123,6 @@ export function downstreamHeaders(rawHeaders: readonly (string | Buffer)[], ctx:
   return withoutListed(out, listed);
 }
 
-const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]", "::1", "0.0.0.0"]);
 
 /**
  * A redirect to the upstream's own origin (what FastAPI's trailing-slash 307 says when the
@@ -152,7 +152,7 @@ export function rewriteLocation(location: string, ctx: ResponseContext): string 
   if (u.protocol !== t.protocol && !(t.protocol === "http:" && u.protocol === "ws:")) return location;
   const port = u.port ? Number(u.port) : u.protocol === "https:" ? 443 : 80;
   if (port !== t.port) return location;
-  if (u.hostname !== t.hostname && u.hostname !== `[${t.hostname}]` && !(LOOPBACK.has(u.hostname) && LOOPBACK.has(t.hostname))) return location;
+  if (u.hostname !== t.hostname && u.hostname !== `[${t.hostname}]` && !(isThisMachine(u.hostname) && isThisMachine(t.hostname))) return location;
   let path = u.pathname;
   // the target's own path comes off (all of it: `/openapi.json` on a target that is that file)
   if (t.path && (path === t.path || path.startsWith(t.path + "/"))) path = path.slice(t.path.length);
@@ -166,7 +166,7 @@ export function rewriteCookie(cookie: string, ctx: ResponseContext): string {
   if (!m) return cookie;
   const domain = m[1].trim().toLowerCase();
   const t = ctx.target.hostname.toLowerCase();
-  if (domain !== t && !(LOOPBACK.has(domain) && LOOPBACK.has(t))) return cookie;
+  if (domain !== t && !(isThisMachine(domain) && isThisMachine(t))) return cookie;
   const proxyName = ctx.host.startsWith("[") ? ctx.host.slice(0, ctx.host.indexOf("]") + 1) : ctx.host.replace(/:\d+$/, "");
   return cookie.slice(0, m.index) + `; Domain=${proxyName}` + cookie.slice(m.index + m[0].length);
 }

@@ -13,7 +13,7 @@
  * timeout can race a reuse. A `localhost` target tries ::1 and 127.0.0.1 both (`autoSelectFamily`
  * over both loopback addresses, even where the resolver lists one): dev servers bind either.
  */
-import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from "node:dns";
+import { loopbackLookup } from "./lookup";
 import type { IncomingMessage } from "node:http";
 import { connect as netConnect, isIP, type Socket } from "node:net";
 import { connect as tlsConnect } from "node:tls";
@@ -385,17 +385,4 @@ export class Pools {
     this.pools.clear();
     for (const p of all) p.destroy();
   }
-}
-
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
-
-/** `dns.lookup`, except that `localhost` always yields both loopback addresses (resolver's order first). */
-export function loopbackLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
-  if (hostname.toLowerCase() !== "localhost") return void dnsLookup(hostname, options, callback as never);
-  dnsLookup(hostname, { ...options, all: true }, (err, found: LookupAddress[]) => {
-    const list = err ? [] : found.filter((a) => a.address === "127.0.0.1" || a.address === "::1");
-    for (const a of [{ address: "::1", family: 6 }, { address: "127.0.0.1", family: 4 }]) if (!list.some((x) => x.address === a.address)) list.push(a);
-    if (options.all) callback(null, list);
-    else callback(null, list[0].address, list[0].family);
-  });
 }

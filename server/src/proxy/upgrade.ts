@@ -9,7 +9,7 @@ import { request as httpsRequest } from "node:https";
 import type { Duplex } from "node:stream";
 import { upstreamHeaders } from "./headers";
 import { describeError, rawResponse } from "./pages";
-import { loopbackLookup } from "./pools";
+import { loopbackLookup } from "./lookup";
 import type { ProxyRoute, Target } from "./table";
 import { upstreamPath } from "./upstream-path";
 

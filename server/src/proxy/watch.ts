@@ -7,9 +7,10 @@
 import { statSync, watch, type FSWatcher } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { MAX_FILE_BYTES, readRegularFile } from "../host/files";
+import { kindOf } from "../kinds/registry";
 
-const CONFIG = /^vite\.config\.[cm]?[jt]s$/;
-const ENV = /^\.env(\..+)?$/;
+/** A Vite config or a `.env*` file, as the kind registry names them: what a reload reads. */
+const reloads = (name: string) => ["frontend-config", "env"].includes(kindOf(name)?.role ?? "");
 const EXTENSIONS = ["", ".ts", ".mts", ".cts", ".js", ".mjs", ".cjs", "/index.ts", "/index.js"];
 
 export interface ConfigWatcher {
@@ -29,7 +30,7 @@ export function watchConfig(root: string, frontendDir: string, configFile: strin
   const pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
 
-  const interesting = (dir: string, name: string) => (dir === frontendDir && (CONFIG.test(name) || ENV.test(name))) || imported.has(join(dir, name));
+  const interesting = (dir: string, name: string) => (dir === frontendDir && reloads(name)) || imported.has(join(dir, name));
   const watchDir = (dir: string) => {
     if (watchers.has(dir)) return;
     try {
