@@ -18,7 +18,7 @@ describe("parse/env-file", () => {
 
   it("reads KEY=value lines with their 0-based lines", () => {
     const f = readEnvFile("# comment\nVITE_API_URL=http://localhost:8000\n\nOTHER = x\n");
-    assert.deepEqual(f.vars, { VITE_API_URL: { value: "http://localhost:8000", line: 1 }, OTHER: { value: "x", line: 3 } });
+    assert.deepEqual(f.vars, { VITE_API_URL: { value: "http://localhost:8000", line: 1, end: 34 }, OTHER: { value: "x", line: 3, end: 9 } });
     assert.equal(f.lineCount, 4);
     assert.equal(f.endsWithNewline, true);
   });

@@ -27,7 +27,7 @@ export function findBackends(input: WorkspaceInput): { backends: Backend[]; cors
     for (const c of facts.cors) cors.push(corsSetting(file, c, facts, resolver));
     for (const app of facts.apps) {
       const { routes, known, mounts } = collectRoutes(file, app.name, input, py);
-      const port = facts.uvicornPort !== undefined ? { port: facts.uvicornPort, at: facts.uvicornPortRange && { file, range: facts.uvicornPortRange } } : portOf(file, app.name);
+      const port = facts.uvicornPort !== undefined ? { port: facts.uvicornPort, at: facts.uvicornPortRange && { file, range: facts.uvicornPortRange }, source: "uvicorn.run" as const } : portOf(file, app.name);
       backends.push({
         file,
         app: app.name,
@@ -40,6 +40,7 @@ export function findBackends(input: WorkspaceInput): { backends: Backend[]; cors
         redirectSlashes: boolOf(app.redirectSlashes),
         port: port?.port ?? 8000,
         portAt: port?.at,
+        portSource: port?.source,
         importPath: importPath(file, input.files),
       });
     }
@@ -109,6 +110,8 @@ function collectRoutes(file: string, app: string, input: WorkspaceInput, py: (f:
     const facts = py(f);
     if (!facts || seen.has(key) || depth > 12) return;
     seen.add(key);
+    // a file that does not parse (half-typed) may hold routes the tree lost: the table is not known
+    if (facts.syntaxError) known = false;
     const router = facts.routers.find((r) => r.name === owner);
     let own = prefix;
     if (router?.prefix) {
@@ -167,9 +170,13 @@ function findRouter(file: string, expr: PyExpr, input: WorkspaceInput, py: (f: s
 }
 
 /** The port a command (`uvicorn pkg.main:app --port N` in a Dockerfile, compose file, ...) gives an app. */
-function portFinder(input: WorkspaceInput): (file: string, app: string) => { port: number; at: Location } | undefined {
-  const commands: { app: string | undefined; port: number; hostSide: boolean; line: number; from: string }[] = [];
-  for (const [file, facts] of input.facts) if (facts.kind === "ports" || facts.kind === "dockerfile") for (const c of facts.commands) commands.push({ ...c, from: file });
+function portFinder(input: WorkspaceInput): (file: string, app: string) => { port: number; at: Location; source: Backend["portSource"] } | undefined {
+  const commands: { app: string | undefined; port: number; hostSide: boolean; line: number; from: string; source: Backend["portSource"] }[] = [];
+  for (const [file, facts] of input.facts) {
+    if (facts.kind !== "ports" && facts.kind !== "dockerfile") continue;
+    const source = facts.kind === "dockerfile" ? "dockerfile" : /(^|\/)(docker-)?compose[^/]*\.ya?ml$/.test(file) ? "compose" : "command";
+    for (const c of facts.commands) commands.push({ ...c, from: file, source });
+  }
   // the host side of a compose mapping is where a browser or proxy reaches the app
   commands.sort((a, b) => Number(b.hostSide) - Number(a.hostSide));
   return (file, app) => {
@@ -181,7 +188,7 @@ function portFinder(input: WorkspaceInput): (file: string, app: string) => { por
       if ((attr ?? "app") !== app) continue;
       const parts = mod.split(".");
       if (parts.length <= module.length && parts.every((p, i) => module[module.length - parts.length + i] === p)) {
-        return { port: c.port, at: { file: c.from, range: { start: { line: c.line, character: 0 }, end: { line: c.line, character: 0 } } } };
+        return { port: c.port, at: { file: c.from, range: { start: { line: c.line, character: 0 }, end: { line: c.line, character: 0 } } }, source: c.source };
       }
     }
     return undefined;

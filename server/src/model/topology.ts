@@ -130,6 +130,11 @@ export interface Backend {
   port: number;
   /** Where the port is written (`uvicorn.run(port=)`, a command's `--port`), when it is. */
   portAt: Location | undefined;
+  /**
+   * What gives the port: `uvicorn.run`, a local-dev `command` (package.json scripts, Makefile,
+   * Procfile), a `compose` mapping or a `dockerfile` (both describe containers, often not dev).
+   */
+  portSource: "uvicorn.run" | "command" | "compose" | "dockerfile" | undefined;
   /** How uvicorn names the app (`pkg.main:app`) and the folder to run it from ("" for the root). */
   importPath: { module: string; dir: string };
 }

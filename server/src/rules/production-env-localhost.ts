@@ -40,7 +40,7 @@ export const productionEnvLocalhost = defineRule({
           rule: ID,
           file: source.file,
           range,
-          message: `${value.fromEnv} is ${origin} in production builds: the deployed app would call the visitor's own machine.`,
+          message: `${value.fromEnv} is ${origin} in production builds, so the deployed app calls the visitor's machine.`,
           related: [related],
           fixes: [],
         });

@@ -1,8 +1,10 @@
 /**
  * `proxy-target-mismatch`: a `server.proxy` entry whose paths one FastAPI app serves (its routes
- * start with the forwarded prefix) targets another port, on which no app is known to listen. Silent unless the app's port is written
- * somewhere (`uvicorn.run(port=)`, a command's `--port`): uvicorn's default is only a guess when
- * nothing says how the app is started. A `localhost` target may also resolve to `::1` (facts.md).
+ * start with the forwarded prefix) targets another port, on which no app is known to listen.
+ * Silent unless the app's local-dev port is written somewhere (`uvicorn.run(port=)`, a `--port`
+ * in package.json scripts, a Makefile or a Procfile): uvicorn's default is only a guess when
+ * nothing says how the app is started, and a Dockerfile's or compose file's port is often the
+ * deployment's. A `localhost` target may also resolve to `::1` (facts.md).
  */
 import type { Finding, Related } from "../core/finding";
 import { portOfUrl } from "../model/frontends";
@@ -40,7 +42,9 @@ function servingBackend(topology: Topology, entry: ProxyEntry): Backend | undefi
   const prefix = forwardedPrefix(entry);
   // Route evidence only: a lone backend on another port may well sit beside a service we do not read.
   const serving = prefix === undefined ? [] : topology.backends.filter((b) => b.routes.some((r) => !r.builtin && r.path !== undefined && startsWithSegment(r.path, prefix)));
-  return serving.length === 1 && serving[0].portAt ? serving[0] : undefined;
+  // only a port the app is started on in local dev: a Dockerfile's or compose file's is often the deployment's
+  const devPort = serving[0]?.portSource === "uvicorn.run" || serving[0]?.portSource === "command";
+  return serving.length === 1 && serving[0].portAt && devPort ? serving[0] : undefined;
 }
 
 /** The path prefix the backend receives for a plain key (its rewrite applied); undefined for a `^` key or `/`. */

@@ -41,8 +41,8 @@ function outcomeOf(request: BackendRequest): string | undefined {
   const slashes = request.backend.redirectSlashes;
   if (slashes === false) return "redirect_slashes is off, so it gets 404";
   if (slashes === undefined) return undefined;
-  if (!request.entry) return "FastAPI's 307 redirect is cross-origin too";
-  if (request.entry.fact.changeOrigin === true) return `'${request.entry.key}' has changeOrigin, so FastAPI's 307 leaves the dev origin`;
+  if (!request.entry) return "the 307 redirect is cross-origin too";
+  if (request.entry.fact.changeOrigin === true) return "the 307 redirect leaves the dev origin (changeOrigin)";
   return undefined;
 }
 
@@ -58,7 +58,7 @@ function finding(request: BackendRequest, route: Route, outcome: string): Findin
     rule: ID,
     file: call.file,
     range: call.fact.urlRange,
-    message: `'${shown}' differs from the route ${route.path} by a trailing slash: ${outcome}.`,
+    message: `'${shown}' misses the route ${route.path} by a trailing slash: ${outcome}.`,
     related,
     fixes: edit ? [{ title: `Use '${target}', the route's own path`, edits: [edit] }] : [],
   };
