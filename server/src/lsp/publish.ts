@@ -52,9 +52,15 @@ export class Publisher {
     for (const f of findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
     const versionOf = (f: string) => folder.project.version(f);
     for (const file of new Set([...byFile.keys(), ...folder.published.keys()])) {
-      const diagnostics = (byFile.get(file) ?? []).map((f) => toDiagnostic(f, (r) => folder.uriOf(r), versionOf));
-      const json = JSON.stringify(diagnostics);
+      const mine = byFile.get(file) ?? [];
       const version = versionOf(file);
+      // the same finding objects at the same versions (of the file and of every file its fixes edit) publish the same diagnostics
+      const refs = mine.map((f) => f.fixes.map((x) => x.edits.map((e) => versionOf(e.file)).join()).join()).join(";");
+      const from = folder.publishedFrom.get(file);
+      if (from && from.version === version && from.refs === refs && sameItems(from.findings, mine) && (version === undefined || !folder.project.isOpen(file))) continue;
+      folder.publishedFrom.set(file, { findings: mine, version, refs });
+      const diagnostics = mine.map((f) => toDiagnostic(f, (r) => folder.uriOf(r), versionOf));
+      const json = JSON.stringify(diagnostics);
       if (folder.published.get(file) === json && (version === undefined || !folder.project.isOpen(file))) continue;
       if (diagnostics.length) folder.published.set(file, json);
       else folder.published.delete(file);
@@ -66,4 +72,8 @@ export class Publisher {
     if (this.timer) clearTimeout(this.timer);
     if (this.immediate) clearImmediate(this.immediate);
   }
+}
+
+function sameItems(a: readonly object[], b: readonly object[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

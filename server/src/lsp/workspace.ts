@@ -17,6 +17,8 @@ export class Folder {
   private readonly model: FolderModel;
   /** JSON of the diagnostics last published per file (absent = none published). */
   readonly published = new Map<string, string>();
+  /** The findings and document version each file's last publication was made from (to skip unchanged files cheaply). */
+  readonly publishedFrom = new Map<string, { findings: readonly object[]; version: number | undefined; refs: string }>();
   private exclude: (rel: string) => boolean = () => false;
 
   constructor(readonly uri: string, readonly path: string, grammars: Grammars) {

@@ -69,10 +69,47 @@ function decodeSafe(s: string): string {
   }
 }
 
-/** Routes of a backend that serve a path (`{param}` segments match one segment, `{p:path}` the rest). */
+/** Routes of a backend that serve a path (`{param}` segments match one segment, `{p:path}` the rest), in registration order. */
 export function routesFor(backend: Backend, path: string, method?: string): Route[] {
   const clean = path.split(/[?#]/)[0];
-  return backend.routes.filter((r) => r.path !== undefined && routePattern(r.path).test(clean) && allows(r, method));
+  return candidates(backend, clean).filter((r) => routePattern(r.path!).test(clean) && allows(r, method));
+}
+
+/**
+ * Per backend (immutable), its routes by their first two path segments when both are literal;
+ * the others (shorter paths, a parameter among the first two) are tried for every path.
+ */
+const indexes = new WeakMap<Backend, { byPrefix: Map<string, Route[]>; loose: Route[]; order: Map<Route, number> }>();
+
+/** The routes that could serve a path, in registration order. */
+function candidates(backend: Backend, path: string): Route[] {
+  let index = indexes.get(backend);
+  if (!index) {
+    index = { byPrefix: new Map(), loose: [], order: new Map(backend.routes.map((r, i) => [r, i])) };
+    for (const r of backend.routes) {
+      if (r.path === undefined) continue;
+      const key = prefixOf(r.path);
+      if (key === undefined) index.loose.push(r);
+      else {
+        const list = index.byPrefix.get(key);
+        if (list) list.push(r);
+        else index.byPrefix.set(key, [r]);
+      }
+    }
+    indexes.set(backend, index);
+  }
+  const own = index.byPrefix.get(prefixOf(path) ?? "\u0000") ?? [];
+  if (!index.loose.length) return own;
+  if (!own.length) return index.loose;
+  const order = index.order;
+  return [...own, ...index.loose].sort((x, y) => order.get(x)! - order.get(y)!);
+}
+
+/** `/api/users/1` -> `api/users`; undefined for a one-segment path or a parameter among the first two segments. */
+function prefixOf(path: string): string | undefined {
+  const [, first, second] = path.split("/", 3);
+  if (second === undefined || first.includes("{") || second.includes("{")) return undefined;
+  return `${first}/${second}`;
 }
 
 /**
@@ -87,6 +124,18 @@ export type RouteMatch =
   | { kind: "unknown" };
 
 export function matchRoutes(backend: Backend, path: UrlValue, method?: string): RouteMatch {
+  let memo = matches.get(backend);
+  if (!memo) matches.set(backend, (memo = new Map()));
+  const key = `${path.exact ? "=" : "~"}${method ?? ""} ${path.text}`;
+  let found = memo.get(key);
+  if (!found) memo.set(key, (found = match(backend, path, method)));
+  return found;
+}
+
+/** Answers per backend object (immutable, replaced when a Python file changes) and query. */
+const matches = new WeakMap<Backend, Map<string, RouteMatch>>();
+
+function match(backend: Backend, path: UrlValue, method: string | undefined): RouteMatch {
   if (!backend.routesKnown || backend.mounts === undefined || backend.rootPath === undefined) return { kind: "unknown" };
   const text = path.text.split(/[?#]/)[0];
   if (!text.startsWith("/")) return { kind: "unknown" };

@@ -4,7 +4,7 @@
  * the entry's `rewrite` and its target's own path), and the method. The route rules, navigation
  * and the dev proxy's notes read this one answer.
  */
-import { proxyFor } from "./match";
+import { matchRoutes, proxyFor, type RouteMatch } from "./match";
 import { portOfUrl } from "./frontends";
 import type { Backend, ClientCall, ProxyEntry, UrlValue } from "./topology";
 import { isLocalhostUrl, splitUrl } from "./urls";
@@ -44,4 +44,26 @@ export function backendRequest(call: ClientCall, backend: Backend | undefined): 
 /** Whether a proxy entry forwards to the backend: its target is this machine, on the backend's port. */
 export function entryReaches(entry: ProxyEntry, backend: Backend): boolean {
   return !!entry.target && isLocalhostUrl(entry.target) && portOfUrl(entry.target) === backend.port;
+}
+
+/** A call's request to its backend with what the route table says of it. */
+export interface RoutedRequest {
+  request: BackendRequest;
+  match: RouteMatch;
+}
+
+const routed = new WeakMap<ClientCall, { backend: Backend | undefined; result: RoutedRequest | undefined }>();
+
+/**
+ * `backendRequest` and `matchRoutes` for a call, once per call and backend object: calls and
+ * backends are immutable and reused by incremental builds, so a keystroke in one file matches
+ * that file's calls again, not every call of the workspace.
+ */
+export function routedRequest(call: ClientCall, backend: Backend | undefined): RoutedRequest | undefined {
+  const hit = routed.get(call);
+  if (hit && hit.backend === backend) return hit.result;
+  const request = backendRequest(call, backend);
+  const result = request && { request, match: matchRoutes(request.backend, request.path, request.method) };
+  routed.set(call, { backend, result });
+  return result;
 }

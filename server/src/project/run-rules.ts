@@ -24,10 +24,24 @@ export function runRules(topology: Topology, suppressionsOf: (file: string) => r
     if (severity === "off") continue;
     for (const finding of rule.check(topology)) {
       if (isSuppressed(suppressionsOf(finding.file), finding.rule, finding.range.start.line)) continue;
-      out.push({ ...finding, severity });
+      out.push(reported(finding, severity));
     }
   }
   return out.sort(compareFindings);
+}
+
+const reports = new WeakMap<Finding, Reported>();
+
+/**
+ * The finding with its severity, the same object as last time for a finding a rule kept (rules
+ * memoise per model object), so a publisher can tell by identity that nothing changed.
+ */
+function reported(finding: Finding, severity: Severity): Reported {
+  const last = reports.get(finding);
+  if (last?.severity === severity) return last;
+  const fresh = { ...finding, severity };
+  reports.set(finding, fresh);
+  return fresh;
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

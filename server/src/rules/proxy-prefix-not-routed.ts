@@ -7,7 +7,7 @@
  */
 import type { Finding, Fix, Related } from "../core/finding";
 import { matchRoutes } from "../model/match";
-import { backendRequest, entryReaches, type BackendRequest } from "../model/requests";
+import { entryReaches, routedRequest, type BackendRequest } from "../model/requests";
 import type { Backend, Frontend, ProxyEntry, Topology } from "../model/topology";
 import { addEntryOption, removeRewrite, rewriteOption } from "./fixes/entry-options";
 import { routeRelated } from "./fixes/route-path";
@@ -22,11 +22,12 @@ export const proxyPrefixNotRouted = defineRule({
   fixable: true,
   check(topology) {
     const findings: Finding[] = [];
+    const through = requestsByEntry(topology);
     for (const [fe, backend] of topology.pairing) {
       if (fe.proxy?.kind !== "known" || !fullyKnown(backend)) continue;
       for (const entry of fe.proxy.entries) {
         if (entry.key.startsWith("^") || entry.key.replace(/\/+$/, "") === "" || !entryReaches(entry, backend)) continue;
-        const requests = requestsThrough(topology, fe, backend, entry);
+        const requests = through.get(entry) ?? [];
         const strip = entry.fact.rewriteStrips;
         const found = strip === undefined ? unrouted(fe, backend, entry, requests) : typeof strip === "string" ? stripsCarried(backend, entry, strip, requests) : undefined;
         if (found) findings.push(found);
@@ -40,11 +41,17 @@ function fullyKnown(backend: Backend): boolean {
   return backend.routesKnown && backend.mounts !== undefined && backend.rootPath === "" && backend.routes.some((r) => !r.builtin);
 }
 
-function requestsThrough(topology: Topology, fe: Frontend, backend: Backend, entry: ProxyEntry): BackendRequest[] {
-  return topology.calls.flatMap((c) => {
-    const r = c.frontend === fe ? backendRequest(c, backend) : undefined;
-    return r?.entry === entry && r.path.exact ? [r] : [];
-  });
+/** The exact requests each proxy entry forwards to its frontend's paired backend, in one pass over the calls. */
+function requestsByEntry(topology: Topology): Map<ProxyEntry, BackendRequest[]> {
+  const out = new Map<ProxyEntry, BackendRequest[]>();
+  for (const call of topology.calls) {
+    const request = routedRequest(call, topology.pairing.get(call.frontend))?.request;
+    if (!request?.entry || !request.path.exact) continue;
+    const list = out.get(request.entry);
+    if (list) list.push(request);
+    else out.set(request.entry, [request]);
+  }
+  return out;
 }
 
 /** No rewrite, and no route can serve a path that starts with the key. */

@@ -33,8 +33,18 @@ export const proxyTargetMismatch = defineRule({
   },
 });
 
-/** The one backend that serves an entry's paths on another port than its target's, if there is exactly one. */
+const memo = new WeakMap<ProxyEntry, { backends: readonly Backend[]; result: Backend | undefined }>();
+
+/** The one backend that serves an entry's paths on another port than its target's, once per entry and set of backends. */
 function servingBackend(topology: Topology, entry: ProxyEntry): Backend | undefined {
+  const hit = memo.get(entry);
+  if (hit && hit.backends === topology.backends) return hit.result;
+  const result = findServing(topology, entry);
+  memo.set(entry, { backends: topology.backends, result });
+  return result;
+}
+
+function findServing(topology: Topology, entry: ProxyEntry): Backend | undefined {
   const target = entry.target;
   if (!target || !isLocalhostUrl(target) || entry.fact.rewriteStrips === null) return undefined;
   const port = portOfUrl(target);

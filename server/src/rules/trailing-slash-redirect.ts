@@ -8,8 +8,7 @@
  * WebSockets, and inside generated files.
  */
 import type { Finding } from "../core/finding";
-import { matchRoutes } from "../model/match";
-import { backendRequest, type BackendRequest } from "../model/requests";
+import { routedRequest, type BackendRequest } from "../model/requests";
 import type { Route } from "../model/topology";
 import { routeRelated, urlEdit } from "./fixes/route-path";
 import { defineRule } from "./rule";
@@ -25,9 +24,9 @@ export const trailingSlashRedirect = defineRule({
     const findings: Finding[] = [];
     for (const call of topology.calls) {
       if (call.generated) continue;
-      const request = backendRequest(call, topology.pairing.get(call.frontend));
-      if (!request || request.method === "WS" || !request.path.exact) continue;
-      const match = matchRoutes(request.backend, request.path, request.method);
+      const routed = routedRequest(call, topology.pairing.get(call.frontend));
+      if (!routed || routed.request.method === "WS" || !routed.request.path.exact) continue;
+      const { request, match } = routed;
       if (match.kind !== "none" || !match.slashTwin.length) continue;
       const outcome = outcomeOf(request);
       if (outcome) findings.push(finding(request, match.slashTwin[0], outcome));

@@ -7,7 +7,8 @@
  */
 import type { Finding, Fix, Related } from "../core/finding";
 import { matchRoutes } from "../model/match";
-import { backendRequest, type BackendRequest } from "../model/requests";
+import { routedRequest, type BackendRequest } from "../model/requests";
+import type { Backend, ClientCall } from "../model/topology";
 import { clientUrl, nearestRoutes, routeRelated, urlEdit } from "./fixes/route-path";
 import { defineRule } from "./rule";
 
@@ -22,15 +23,25 @@ export const unknownApiRoute = defineRule({
     const findings: Finding[] = [];
     for (const call of topology.calls) {
       if (call.generated) continue;
-      const request = backendRequest(call, topology.pairing.get(call.frontend));
-      if (!request) continue;
-      const match = matchRoutes(request.backend, request.path, request.method);
-      if (match.kind !== "none" || match.slashTwin.length || entryIsTheProblem(request)) continue;
-      findings.push(finding(request, match.otherMethods.flatMap((r) => r.methods)));
+      const found = checked(call, topology.pairing.get(call.frontend));
+      if (found) findings.push(found);
     }
     return findings;
   },
 });
+
+const memo = new WeakMap<ClientCall, { backend: Backend | undefined; finding: Finding | undefined }>();
+
+/** The call's finding, once per call and backend object (both are reused while unchanged). */
+function checked(call: ClientCall, backend: Backend | undefined): Finding | undefined {
+  const hit = memo.get(call);
+  if (hit && hit.backend === backend) return hit.finding;
+  const routed = routedRequest(call, backend);
+  const match = routed?.match;
+  const found = routed && match?.kind === "none" && !match.slashTwin.length && !entryIsTheProblem(routed.request) ? finding(routed.request, match.otherMethods.flatMap((r) => r.methods)) : undefined;
+  memo.set(call, { backend, finding: found });
+  return found;
+}
 
 /**
  * Nothing at all is routed under the entry's forwarded prefix, or the request would be routed

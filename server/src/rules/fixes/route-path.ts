@@ -6,7 +6,7 @@
 import type { Related, TextEdit } from "../../core/finding";
 import { proxyFor } from "../../model/match";
 import type { BackendRequest } from "../../model/requests";
-import type { Route } from "../../model/topology";
+import type { Backend, Route } from "../../model/topology";
 import { splitUrl } from "../../model/urls";
 import { replaceLiteral } from "./entry-options";
 
@@ -22,15 +22,28 @@ export function clientUrl(request: BackendRequest, routePath: string): string | 
   return again.kind === "entry" && again.entry === request.entry ? path : undefined;
 }
 
-/** The routes nearest to a path that matches none (a typo, a plural, another prefix), closest first. */
+const nearest = new WeakMap<Backend, Map<string, Route[]>>();
+
+/** The routes nearest to a path that matches none (a typo, a plural, another prefix), closest first; once per backend and path. */
 export function nearestRoutes(request: BackendRequest, limit = 2): Route[] {
   const path = request.path.text.split(/[?#]/)[0];
-  const scored = request.backend.routes
-    .filter((r) => !r.builtin && r.path !== undefined && !r.path.includes("{") && allows(r, request.method))
-    .map((r) => ({ r, d: distance(path, r.path!) }))
-    .filter(({ d, r }) => d > 0 && d <= Math.max(3, Math.floor(r.path!.length / 4)));
-  scored.sort((a, b) => a.d - b.d);
-  return scored.slice(0, limit).map((s) => s.r);
+  let memo = nearest.get(request.backend);
+  if (!memo) nearest.set(request.backend, (memo = new Map()));
+  const key = `${request.method ?? ""} ${path}`;
+  let found = memo.get(key);
+  if (!found) {
+    const scored: { r: Route; d: number }[] = [];
+    for (const r of request.backend.routes) {
+      if (r.builtin || r.path === undefined || r.path.includes("{") || !allows(r, request.method)) continue;
+      const max = Math.max(3, Math.floor(r.path.length / 4));
+      if (Math.abs(r.path.length - path.length) > max) continue;
+      const d = distance(path, r.path);
+      if (d > 0 && d <= max) scored.push({ r, d });
+    }
+    scored.sort((a, b) => a.d - b.d);
+    memo.set(key, (found = scored.slice(0, limit).map((s) => s.r)));
+  }
+  return found;
 }
 
 function allows(route: Route, method: string | undefined): boolean {
